@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Each creates .venv and
+# installs the course into it on first use (needs only Python 3.10+ and make).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test lab bench sample clean-cache help
+
+help:
+	@echo "make demo   render the default avatar dataset and write runs/demo/avatars.png"
+	@echo "make test   run the test suite"
+	@echo "make lab    open the course in JupyterLab"
+	@echo "make bench  run the benchmarks (prints figures against reference runs)"
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "ganlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Run make PYTHON=python3.11 (or another 3.10+ interpreter).")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e .
+	@touch $@
+
+demo: $(INSTALLED)
+	$(BIN)/python -m ganlab data --n 10000 --size 64 --seed 0 --preview runs/demo/avatars.png
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench_data.py
+
+# Rebuild the small committed sample in data/sample (see data/README.md).
+sample: $(INSTALLED)
+	rm -rf data/sample
+	$(BIN)/python -m ganlab data --n 64 --size 64 --seed 0 --workers 1 --preview data/sample/grid.png --export data/sample
+
+clean-cache:
+	rm -rf data/cache

@@ -1,0 +1,8 @@
+"""ganlab: the helper package of a notebook-first course on generative adversarial networks.
+
+Modules, one idea each: `data` (avatars, your own images, tf.data), `avatars` (the
+artwork and its attributes), `folder` (reading image folders), `plots` (grids), `cli`.
+Importing ganlab does not import TensorFlow; the modules that need it import it.
+"""
+
+__version__ = "0.1.0"

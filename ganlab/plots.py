@@ -1,0 +1,46 @@
+"""Pictures: image grids for sample sheets and previews.
+
+Taught in 00_start_here.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+
+def image_grid(images: np.ndarray, columns: int = 8, padding: int = 2,
+               fill: int = 255) -> np.ndarray:
+    """Tile uint8 images [n, h, w, 3] into one uint8 picture, row by row.
+
+    The last row is padded with `fill` when n is not a multiple of `columns`.
+    """
+    images = np.asarray(images)
+    if images.ndim != 4 or images.dtype != np.uint8 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty uint8 array [n, h, w, c]; got "
+                         f"{images.dtype} {images.shape}.")
+    count, height, width, channels = images.shape
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)  # ceiling division
+    grid = np.full((rows * (height + padding) + padding, columns * (width + padding) + padding,
+                    channels), fill, dtype=np.uint8)
+    for index, image in enumerate(images):
+        top = padding + (index // columns) * (height + padding)
+        left = padding + (index % columns) * (width + padding)
+        grid[top:top + height, left:left + width] = image
+    return grid
+
+
+def save_image_grid(images: np.ndarray, path: str | os.PathLike, columns: int = 8,
+                    scale: int = 1) -> Path:
+    """Write `image_grid(images, columns)` as a PNG, each pixel `scale` x `scale`."""
+    grid = Image.fromarray(image_grid(images, columns))
+    if scale > 1:
+        grid = grid.resize((grid.width * scale, grid.height * scale), Image.Resampling.NEAREST)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    grid.save(path)
+    return path

@@ -1,0 +1,11 @@
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cache_dir(tmp_path):
+    """A private avatar cache, so tests neither read nor fill the learner's data/cache."""
+    return tmp_path / "cache"

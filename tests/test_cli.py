@@ -1,0 +1,50 @@
+"""`python -m ganlab data`: what it writes and how it refuses bad arguments."""
+
+import csv
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from ganlab import cli
+
+
+def test_data_command_writes_cache_preview_and_export(tmp_path, capsys):
+    args = ["data", "--n", "20", "--size", "32", "--seed", "3", "--workers", "1",
+            "--cache-dir", str(tmp_path / "cache"), "--preview", str(tmp_path / "p.png"),
+            "--export", str(tmp_path / "export")]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "20 avatars, 32x32, seed 3" in printed
+    assert len(list((tmp_path / "cache").glob("avatars-32px-n20-seed3-*.npz"))) == 1
+    with Image.open(tmp_path / "p.png") as preview:  # 8 columns x 3 rows, drawn 2x
+        assert preview.size == ((8 * 34 + 2) * 2, (3 * 34 + 2) * 2)
+    rows = list(csv.DictReader(open(tmp_path / "export" / "attributes.csv", encoding="utf-8")))
+    assert len(rows) == 20 and rows[0]["file"] == "images/avatar_00000.png"
+    assert (tmp_path / "export" / rows[-1]["file"]).exists()
+
+
+def run_module(*args):
+    return subprocess.run([sys.executable, "-m", "ganlab", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_help_describes_the_data_command():
+    result = run_module("data", "--help")
+    assert result.returncode == 0
+    for option in ("--n", "--size", "--seed", "--preview", "--export"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["data", "--n", "-3"], "--n: must be a positive integer, got -3"),
+    (["data", "--n", "ten"], "--n: must be a whole number, got 'ten'"),
+    (["data", "--size", "48"], "--size: invalid choice: 48"),
+    (["data", "--seed", "-1"], "--seed: must be zero or more"),
+    (["train"], "invalid choice: 'train'"),
+])
+def test_bad_arguments_exit_2_with_a_message(args, message):
+    result = run_module(*args)
+    assert result.returncode == 2
+    assert message in result.stderr

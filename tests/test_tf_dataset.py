@@ -1,0 +1,57 @@
+"""The tf.data pipeline: scaled to [-1, 1], batched, shuffled from a seed."""
+
+import numpy as np
+import pytest
+
+from ganlab import data
+
+
+@pytest.fixture(scope="module")
+def images():
+    rng = np.random.default_rng(0)
+    pictures = rng.integers(0, 256, size=(40, 8, 8, 3), dtype=np.uint8)
+    pictures[0] = 0
+    pictures[1] = 255
+    return pictures
+
+
+def test_batches_are_float32_in_minus_one_to_one(images):
+    dataset = data.make_tf_dataset(images, batch_size=16, shuffle=False)
+    batches = [batch.numpy() for batch in dataset]
+    assert len(batches) == 2  # 40 // 16, the remainder is dropped
+    assert batches[0].dtype == np.float32 and batches[0].shape == (16, 8, 8, 3)
+    assert np.all(batches[0][0] == -1.0) and np.all(batches[0][1] == 1.0)
+    assert np.allclose(batches[0], images[:16] / 127.5 - 1.0, atol=1e-6)
+    assert np.array_equal(data.to_uint8(batches[0]), images[:16])
+
+
+def test_shuffle_follows_the_seed_and_changes_each_epoch(images):
+    def first_batch(dataset):
+        return next(iter(dataset)).numpy()
+
+    one = data.make_tf_dataset(images, batch_size=8, seed=3)
+    two = data.make_tf_dataset(images, batch_size=8, seed=3)
+    assert np.array_equal(first_batch(one), first_batch(two))
+    epochs = [np.concatenate([b.numpy() for b in one]) for _ in range(2)]
+    assert not np.array_equal(epochs[0], epochs[1])
+    assert not np.array_equal(first_batch(one), images[:8] / 127.5 - 1.0)
+
+
+def test_labels_travel_with_their_images(cache_dir):
+    avatars = data.load_avatars(12, 32, seed=1, cache_dir=cache_dir, workers=1, progress=False)
+    dataset = avatars.tf_dataset(batch_size=12, attributes=["skin_tone", "hat"], seed=5)
+    batch_images, batch_labels = next(iter(dataset))
+    assert set(batch_labels) == {"skin_tone", "hat"}
+    # find each shuffled image in the original set and check its label came along
+    for image, tone in zip(data.to_uint8(batch_images.numpy()), batch_labels["skin_tone"].numpy()):
+        (index,) = [i for i, original in enumerate(avatars.images) if np.array_equal(original, image)]
+        assert avatars.label("skin_tone")[index] == tone
+
+
+def test_bad_inputs_are_explained(images):
+    with pytest.raises(ValueError, match="batch_size 64 is larger than the 40 images"):
+        data.make_tf_dataset(images, batch_size=64)
+    with pytest.raises(ValueError, match="uint8"):
+        data.make_tf_dataset(images.astype(np.float32))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        data.make_tf_dataset(images, batch_size=0)
