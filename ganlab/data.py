@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -135,8 +136,9 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
     _check_count(workers, "workers")
     chunks = [labels[start:start + _CHUNK] for start in range(0, len(labels), _CHUNK)]
     images = np.empty((len(labels), size, size, 3), dtype=np.uint8)
+    # In a log file (no terminal) redraw rarely: every redraw there is a new line of text.
     bar = tqdm(total=len(labels), desc=f"rendering {size}x{size} avatars", unit="img",
-               disable=not progress)
+               disable=not progress, mininterval=0.1 if _interactive() else 10.0)
     if workers == 1 or len(chunks) == 1:
         rendered = map(_render_chunk, chunks, [size] * len(chunks))
         _collect(rendered, images, bar)
@@ -145,6 +147,11 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
             _collect(pool.map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
     bar.close()
     return images
+
+
+def _interactive() -> bool:
+    """A terminal or a notebook (where tqdm.auto draws a widget), not a log file."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
 def _collect(rendered, images: np.ndarray, bar) -> None:

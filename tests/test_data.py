@@ -105,3 +105,9 @@ def test_default_cache_dir_can_be_moved(monkeypatch, tmp_path):
     assert data.default_cache_dir() == REPO / "data" / "cache"
     assert os.path.exists(REPO / ".gitignore")
     assert "data/cache/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_dataset_card_lists_every_attribute_with_its_class_count():
+    card = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    for name, classes in ATTRIBUTES.items():
+        assert f"| `{name}` | {len(classes)} |" in card, f"data/README.md is stale for {name}"
