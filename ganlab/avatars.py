@@ -187,20 +187,26 @@ def _top_slots(top) -> dict[str, bool]:
 
     svg = SVGParser(_get_path(type(top), top))
     return {slot: svg.get_element_by_id(slot) is not None
-            for slot in ("Accessory", "Facial-Hair", "Hair-Color", "Fabric-Color")}
+            for slot in ("Accessory", "Facial-Hair", "Fabric-Color")}
+
+
+# Hair styles whose hair does not take the chosen colour: bald, and two styles drawn in
+# a fixed colour. Found by rendering every style in two colours (tests re-check it).
+_HAIR_COLOR_HIDDEN = frozenset({pa.HairType.NONE, pa.HairType.SHAVED_SIDES, pa.HairType.STRAIGHT_2})
 
 
 def visible(attribute: str, labels: np.ndarray) -> np.ndarray:
     """Boolean mask [n]: is `attribute` visible in each avatar with these labels?
 
-    Colours can only be seen on a part that is drawn: hair colour on a top with hair,
+    Colours can only be seen on a part that is drawn: hair colour on a hair style that
+    takes the colour (not hats, not bald, not the two styles with fixed-colour hair),
     facial-hair colour on a beard or moustache, hat colour on a coloured hat, clothing
     colour on clothes that have a fabric colour. Everything else is always visible.
     """
     column = {name: ATTRIBUTE_NAMES.index(name) for name in ATTRIBUTE_NAMES}
     tops = [_TOPS[i] for i in labels[:, column["top"]]]
     if attribute == "hair_color":
-        return np.array([isinstance(t, pa.HairType) and _top_slots(t)["Hair-Color"] for t in tops])
+        return np.array([isinstance(t, pa.HairType) and t not in _HAIR_COLOR_HIDDEN for t in tops])
     if attribute == "hat_color":
         return np.array([isinstance(t, pa.HatType) and _top_slots(t)["Fabric-Color"] for t in tops])
     if attribute == "facial_hair_color":

@@ -143,8 +143,13 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
         rendered = map(_render_chunk, chunks, [size] * len(chunks))
         _collect(rendered, images, bar)
     else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        try:
             _collect(pool.map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
+        finally:
+            # On an interrupt (Ctrl-C, the notebook's stop button) drop the queued chunks
+            # instead of rendering them all before the interrupt gets through.
+            pool.shutdown(wait=True, cancel_futures=True)
     bar.close()
     return images
 

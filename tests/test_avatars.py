@@ -147,3 +147,45 @@ def test_no_avatar_comes_out_dark_or_blank():
 def test_render_is_deterministic():
     row = sample(1, seed=11)[0]
     assert np.array_equal(avatars.render_avatar(row, 64), avatars.render_avatar(row, 64))
+
+
+def pixels_changed(fixed, attribute, first, second):
+    """Pixels that change when only `attribute` goes from class `first` to `second`.
+
+    `fixed` and the two classes are written straight into a label row, past the
+    sampling rules, so this asks the artwork itself whether the part is drawn.
+    """
+    row = sample(1, seed=0, facial_hair={"none": 1}, accessory={"none": 1},
+                 skin_tone={"black": 1}, background={"mint": 1})[0]
+    for name, value in fixed.items():
+        row[ATTRIBUTE_NAMES.index(name)] = ATTRIBUTES[name].index(value)
+    pictures = []
+    for value in (first, second):
+        row[ATTRIBUTE_NAMES.index(attribute)] = ATTRIBUTES[attribute].index(value)
+        pictures.append(avatars.render_avatar(row, 64).astype(int))
+    return int((np.abs(pictures[0] - pictures[1]).sum(axis=-1) > 30).sum())
+
+
+def test_visible_colours_are_the_ones_that_change_pixels():
+    for top in ATTRIBUTES["top"]:
+        labels = sample(1, seed=0, top={top: 1})
+        for attribute, first, second in (("hair_color", "pastel_pink", "black"),
+                                         ("hat_color", "pink", "black")):
+            shows = pixels_changed({"top": top}, attribute, first, second) > 2
+            assert avatars.visible(attribute, labels)[0] == shows, (top, attribute)
+    for clothing in ATTRIBUTES["clothing"]:
+        labels = sample(1, seed=0, clothing={clothing: 1})
+        shows = pixels_changed({"clothing": clothing}, "clothing_color", "pink", "black") > 2
+        assert avatars.visible("clothing_color", labels)[0] == shows, clothing
+    beard = {"top": "hair:none", "facial_hair": "beard_medium"}
+    assert pixels_changed(beard, "facial_hair_color", "pastel_pink", "black") > 2
+
+
+def test_accessory_and_facial_hair_labels_match_the_pixels():
+    for top in ATTRIBUTES["top"]:
+        glasses = sample(1, seed=0, top={top: 1}, accessory={"sunglasses": 1})
+        drawn = pixels_changed({"top": top}, "accessory", "none", "sunglasses") > 2
+        assert (column(glasses, "accessory")[0] != 0) == drawn, top
+        beard = sample(1, seed=0, top={top: 1}, facial_hair={"beard_medium": 1})
+        drawn = pixels_changed({"top": top}, "facial_hair", "none", "beard_medium") > 2
+        assert (column(beard, "facial_hair")[0] != 0) == drawn, top

@@ -111,3 +111,19 @@ def test_dataset_card_lists_every_attribute_with_its_class_count():
     card = (REPO / "data" / "README.md").read_text(encoding="utf-8")
     for name, classes in ATTRIBUTES.items():
         assert f"| `{name}` | {len(classes)} |" in card, f"data/README.md is stale for {name}"
+
+
+def test_an_interrupted_render_leaves_no_cache_file(cache_dir, monkeypatch):
+    real_collect = data._collect
+
+    def interrupt_after_first_chunk(rendered, images, bar):
+        next(iter(rendered))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(data, "_collect", interrupt_after_first_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        data.load_avatars(640, 32, seed=6, cache_dir=cache_dir, workers=2, progress=False)
+    assert not cache_dir.exists() or list(cache_dir.iterdir()) == []
+    monkeypatch.setattr(data, "_collect", real_collect)
+    again = data.load_avatars(64, 32, seed=6, cache_dir=cache_dir, workers=1, progress=False)
+    assert len(again) == 64
