@@ -73,11 +73,16 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {}
 for _name, _members in _MEMBERS.items():
     if _name == "top":
         ATTRIBUTES["top"] = _TOP_NAMES
-        ATTRIBUTES["hat"] = ("none",) + _names(pa.HatType)
+        ATTRIBUTES["hat"] = ("none",) + _names(pa.HatType) + ("astronaut_helmet",)
     else:
         ATTRIBUTES[_name] = tuple(BACKGROUND_COLORS) if _name == "background" else _names(_members)
 ATTRIBUTE_NAMES = tuple(ATTRIBUTES)
 DERIVED = ("hat",)
+# The headwear each top draws: every hat type, and two tops that python-avatars files
+# under hair but that draw a hat (hair:hat, almost the same picture as hat:hat) or a
+# space helmet (hair:astronaut).
+_HEADWEAR = {top: top.name.lower() for top in pa.HatType}
+_HEADWEAR.update({pa.HairType.HAT: "hat", pa.HairType.ASTRONAUT: "astronaut_helmet"})
 SAMPLED = tuple(name for name in ATTRIBUTE_NAMES if name not in DERIVED)
 
 
@@ -108,6 +113,9 @@ def normalize_weights(weights: Mapping[str, object] | None) -> dict[str, np.ndar
     Returns:
         attribute name -> probabilities (float64, sums to 1), for all of `SAMPLED`.
     """
+    if weights is not None and not isinstance(weights, Mapping):
+        raise ValueError(f"weights must be a dict such as {{'skin_tone': {{'pale': 9, 'black': 1}}}}; "
+                         f"got {weights!r}.")
     weights = dict(weights or {})
     unknown = sorted(set(weights) - set(SAMPLED))
     if unknown:
@@ -125,13 +133,16 @@ def normalize_weights(weights: Mapping[str, object] | None) -> dict[str, np.ndar
 
 def _weight_vector(attribute: str, given) -> np.ndarray:
     classes = ATTRIBUTES[attribute]
+    if isinstance(given, (str, bytes, set, frozenset)) or not hasattr(given, "__len__"):
+        raise ValueError(f"{attribute} weights must be a list of {len(classes)} numbers or a "
+                         f"{{class name: weight}} dict; got {given!r}.")
     if isinstance(given, Mapping):
         unknown = sorted(set(given) - set(classes))
         if unknown:
             raise ValueError(f"unknown {attribute} class(es) {unknown}; known: {list(classes)}")
-        vector = np.array([float(given.get(name, 0.0)) for name in classes])
+        vector = _numbers(attribute, [given.get(name, 0.0) for name in classes])
     else:
-        vector = np.asarray(given, dtype=float).ravel()
+        vector = _numbers(attribute, given)
         if vector.size != len(classes):
             raise ValueError(
                 f"{attribute} weights need {len(classes)} numbers, one per class "
@@ -144,13 +155,20 @@ def _weight_vector(attribute: str, given) -> np.ndarray:
     return vector
 
 
+def _numbers(attribute: str, values) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"{attribute} weights must be numbers; got {values!r}.") from None
+
+
 def sample_labels(n: int, seed: int, probabilities: Mapping[str, np.ndarray]) -> np.ndarray:
     """Draw the attributes of `n` avatars; returns int16 labels [n, len(ATTRIBUTE_NAMES)].
 
     Avatar i uses its own random stream seeded by (seed, i), so the first k avatars
     of a set of n are the same for any n >= k. Labels describe what is drawn: an
     accessory or facial hair that the chosen top has no place for is recorded as
-    "none", and `hat` is "none" unless the top is a hat.
+    "none", and `hat` names the headwear the top draws, if any.
     """
     cumulative = [np.cumsum(probabilities[name]) for name in SAMPLED]
     for cdf in cumulative:
@@ -171,10 +189,7 @@ def _apply_artwork_rules(labels: np.ndarray, column: Mapping[str, int]) -> None:
     has_slot = np.array([[_top_slots(top)[s] for s in ("Accessory", "Facial-Hair")] for top in tops])
     labels[~has_slot[:, 0], column["accessory"]] = 0
     labels[~has_slot[:, 1], column["facial_hair"]] = 0
-    is_hat = np.array([isinstance(top, pa.HatType) for top in tops])
-    hat_index = np.array([_names(pa.HatType).index(top.name.lower()) + 1 if hat else 0
-                          for top, hat in zip(tops, is_hat)])
-    labels[:, column["hat"]] = hat_index
+    labels[:, column["hat"]] = [ATTRIBUTES["hat"].index(_HEADWEAR.get(top, "none")) for top in tops]
     graphic_shirt = labels[:, column["clothing"]] == ATTRIBUTES["clothing"].index("graphic_shirt")
     labels[~graphic_shirt, column["graphic"]] = 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except ValueError as error:  # bad arguments that argparse cannot see, e.g. weights
+    except (ValueError, OSError) as error:  # what argparse cannot see: weights, paths
         parser.exit(2, f"python -m ganlab {args.command}: error: {error}\n")
 
 
@@ -40,15 +41,20 @@ def _add_data_command(commands) -> None:
                          help=f"cache folder (default {_shown(data.default_cache_dir())})")
     command.add_argument("--preview", type=Path, default=Path("runs/data/preview.png"),
                          help="where to write the preview grid PNG (default runs/data/preview.png)")
+    command.add_argument("--weights", type=_json_object, default=None, metavar="JSON",
+                         help="attribute mix, e.g. '{\"skin_tone\": {\"pale\": 9, \"black\": 1}}' "
+                              "(see data/README.md)")
     command.add_argument("--export", type=Path, default=None, metavar="FOLDER",
-                         help="also write every avatar as FOLDER/images/*.png plus FOLDER/attributes.csv")
+                         help="also write every avatar as FOLDER/images/*.png plus "
+                              "FOLDER/attributes.csv (FOLDER must be new or empty)")
     command.set_defaults(run=_run_data)
 
 
 def _run_data(args) -> int:
+    _check_outputs(args.preview, args.export)  # before minutes of rendering, not after
     started = time.perf_counter()
-    avatars = data.load_avatars(args.n, args.size, args.seed, cache_dir=args.cache_dir,
-                                workers=args.workers, progress=True)
+    avatars = data.load_avatars(args.n, args.size, args.seed, args.weights,
+                                cache_dir=args.cache_dir, workers=args.workers, progress=True)
     seconds = time.perf_counter() - started
     preview = plots.save_image_grid(avatars.images[:64], args.preview, columns=8,
                                     scale=2 if args.size == 32 else 1)
@@ -59,6 +65,17 @@ def _run_data(args) -> int:
     if args.export is not None:
         print(f"export:  {_shown(export_folder(avatars, args.export))}")
     return 0
+
+
+def _check_outputs(preview: Path, export: Path | None) -> None:
+    if preview.suffix.lower() != ".png" or preview.is_dir():
+        raise ValueError(f"--preview {str(preview)!r} must be a .png file name.")
+    if export is not None and export.exists():
+        if not export.is_dir():
+            raise ValueError(f"--export {str(export)!r} is a file; give a new or empty folder.")
+        if any(export.iterdir()):
+            raise ValueError(f"--export folder {str(export)!r} is not empty; give a new or empty "
+                             "folder, so old and new files are not mixed.")
 
 
 def export_folder(avatars: data.AvatarDataset, folder: Path) -> Path:
@@ -96,6 +113,17 @@ def _non_negative(text: str) -> int:
     value = _integer(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be zero or more, got {value}")
+    return value
+
+
+def _json_object(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not valid JSON ({error.msg}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"must be a JSON object such as "
+                                         f"'{{\"skin_tone\": {{\"pale\": 9}}}}', got {text!r}")
     return value
 
 

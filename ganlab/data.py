@@ -17,9 +17,10 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from ganlab.folder import check_size, load_image_folder  # noqa: F401  (re-expor
 
 # Bump when a change to sampling or rendering changes pixels or labels: old caches
 # are then ignored instead of silently reused.
-DATASET_VERSION = 1
+DATASET_VERSION = 2  # 2: hair:hat and hair:astronaut are labelled as headwear
 _CHUNK = 64  # avatars per task sent to a worker process
 
 
@@ -82,6 +83,8 @@ class AvatarDataset:
 
         See `make_tf_dataset` for the options.
         """
+        if isinstance(attributes, str):
+            attributes = [attributes]
         labels = {name: self.label(name) for name in attributes}
         return make_tf_dataset(self.images, labels or None, batch_size=batch_size, **options)
 
@@ -105,6 +108,8 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
         workers: processes that render; default one per CPU core.
         progress: show a progress bar while rendering.
     """
+    if _starting_a_worker():
+        raise SystemExit  # quietly; the parent process renders on one core instead
     _check_count(n, "n")
     check_size(size)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -114,6 +119,7 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
     cached = _read_cache(path, n, size)
     if cached is not None:
         return AvatarDataset(cached[0], cached[1], int(seed), probabilities)
+    _prepare_folder(path.parent)  # fail now, not after minutes of rendering
     labels = artwork.sample_labels(n, int(seed), probabilities)
     images = render_avatars(labels, size, workers=workers, progress=progress)
     _write_cache(path, images, labels)
@@ -140,18 +146,43 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
     bar = tqdm(total=len(labels), desc=f"rendering {size}x{size} avatars", unit="img",
                disable=not progress, mininterval=0.1 if _interactive() else 10.0)
     if workers == 1 or len(chunks) == 1:
-        rendered = map(_render_chunk, chunks, [size] * len(chunks))
-        _collect(rendered, images, bar)
+        _collect(map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
     else:
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
         try:
-            _collect(pool.map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
-        finally:
-            # On an interrupt (Ctrl-C, the notebook's stop button) drop the queued chunks
-            # instead of rendering them all before the interrupt gets through.
-            pool.shutdown(wait=True, cancel_futures=True)
+            _render_in_processes(chunks, size, workers, images, bar)
+        except BrokenProcessPool:
+            warnings.warn(_NO_WORKERS, stacklevel=3)
+            bar.reset()
+            _collect(map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
     bar.close()
     return images
+
+
+_NO_WORKERS = (
+    "could not start worker processes, most likely because this script calls ganlab "
+    "without an `if __name__ == \"__main__\":` guard, which parallel rendering needs. "
+    "Rendering on one core instead (about half the speed). Put the script's code under "
+    "that guard, or pass workers=1 to render on one core without this warning.")
+
+
+def _render_in_processes(chunks, size, workers, images, bar) -> None:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        _collect(pool.map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
+    finally:
+        # On an interrupt (Ctrl-C, the notebook's stop button) drop the queued chunks
+        # instead of rendering them all before the interrupt gets through.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _starting_a_worker() -> bool:
+    """True while a spawned worker re-runs the main script that started it.
+
+    A script without an `if __name__ == "__main__":` guard then calls load_avatars
+    again, inside the worker. multiprocessing marks this start-up phase with the same
+    flag (it checks it in `spawn._check_not_importing_main`).
+    """
+    return getattr(multiprocessing.current_process(), "_inheriting", False)
 
 
 def _interactive() -> bool:
@@ -213,9 +244,16 @@ def _read_cache(path: Path, n: int, size: int):
         return None
 
 
+def _prepare_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(f"cache folder {str(folder)!r} cannot be created: a file is in "
+                                 "the way. Pass another cache_dir (or --cache-dir).") from None
+
+
 def _write_cache(path: Path, images: np.ndarray, labels: np.ndarray) -> None:
     """Write to a temporary name, then rename: a killed run never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     with open(partial, "wb") as file:
         np.savez(file, images=images, labels=labels)  # uncompressed: reloads in ~0.1 s

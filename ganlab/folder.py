@@ -36,7 +36,7 @@ class ImageFolder:
 
 def check_size(size) -> None:
     """Raise ValueError unless `size` is one the course's models are built for."""
-    if isinstance(size, bool) or size not in SUPPORTED_SIZES:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size not in SUPPORTED_SIZES:
         raise ValueError(f"image size {size!r} is not supported; use one of {list(SUPPORTED_SIZES)}.")
 
 

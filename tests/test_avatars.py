@@ -108,6 +108,8 @@ def test_labels_say_what_is_drawn():
     labels = sample(50, seed=5, top={"hat:hijab": 1}, facial_hair={"beard_medium": 1})
     assert np.all(column(labels, "facial_hair") == 0)
     assert np.all(column(labels, "hat") == ATTRIBUTES["hat"].index("hijab"))
+    for top, hat in (("hair:hat", "hat"), ("hair:astronaut", "astronaut_helmet"), ("hat:hat", "hat")):
+        assert np.all(column(sample(3, seed=5, top={top: 1}), "hat") == ATTRIBUTES["hat"].index(hat))
     labels = sample(50, seed=5, top={"hair:bob": 1}, clothing={"hoodie": 1})
     assert np.all(column(labels, "hat") == 0) and np.all(column(labels, "graphic") == 0)
 

@@ -43,8 +43,39 @@ def test_help_describes_the_data_command():
     (["data", "--size", "48"], "--size: invalid choice: 48"),
     (["data", "--seed", "-1"], "--seed: must be zero or more"),
     (["train"], "invalid choice: 'train'"),
+    (["data", "--weights", "[1,2"], "--weights: not valid JSON"),
+    (["data", "--weights", "[1, 2]"], "--weights: must be a JSON object"),
+    (["data", "--weights", '{"skin_tone": {"pail": 1}}'], "unknown skin_tone class(es) ['pail']"),
+    (["data", "--preview", "grid.txt"], "--preview 'grid.txt' must be a .png file name"),
 ])
 def test_bad_arguments_exit_2_with_a_message(args, message):
     result = run_module(*args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_bad_output_paths_are_refused_before_rendering(tmp_path, capsys):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "old.png").write_text("x")
+    for args, message in (
+        (["--export", str(a_file)], "is a file; give a new or empty folder"),
+        (["--export", str(tmp_path / "full")], "is not empty"),
+        (["--cache-dir", str(a_file)], "a file is in the way"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["data", "--n", "5", "--preview", str(tmp_path / "p.png"), *args])
+        assert stopped.value.code == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "p.png").exists(), "nothing is rendered or written"
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["old.png"]
+
+
+def test_weights_option_changes_the_mix(tmp_path):
+    args = ["data", "--n", "30", "--size", "32", "--workers", "1", "--cache-dir", str(tmp_path),
+            "--preview", str(tmp_path / "p.png"), "--export", str(tmp_path / "out"),
+            "--weights", '{"skin_tone": {"black": 1}}']
+    assert cli.main(args) == 0
+    rows = list(csv.DictReader(open(tmp_path / "out" / "attributes.csv", encoding="utf-8")))
+    assert {row["skin_tone"] for row in rows} == {"black"}

@@ -2,6 +2,8 @@
 
 import csv
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -88,6 +90,11 @@ def test_table_and_labels(cache_dir):
     ({"n": -5}, "n must be a positive integer"),
     ({"n": 2.5}, "n must be a positive integer"),
     ({"size": 48}, r"image size 48 is not supported; use one of \[32, 64\]"),
+    ({"size": 64.0}, r"image size 64.0 is not supported"),
+    ({"weights": "skin_tone"}, "weights must be a dict such as"),
+    ({"weights": {"skin_tone": "pale"}}, "skin_tone weights must be a list of 7 numbers or a"),
+    ({"weights": {"skin_tone": {"pale", "black"}}}, "skin_tone weights must be a list"),
+    ({"weights": {"skin_tone": {"pale": "lots"}}}, "skin_tone weights must be numbers"),
     ({"seed": -1}, "seed must be a non-negative integer"),
     ({"workers": 0}, "workers must be a positive integer"),
     ({"weights": {"skin_tone": [1]}}, "need 7 numbers"),
@@ -127,3 +134,30 @@ def test_an_interrupted_render_leaves_no_cache_file(cache_dir, monkeypatch):
     monkeypatch.setattr(data, "_collect", real_collect)
     again = data.load_avatars(64, 32, seed=6, cache_dir=cache_dir, workers=1, progress=False)
     assert len(again) == 64
+
+
+def test_a_script_without_main_guard_still_works_on_one_core(tmp_path):
+    """Spawned workers re-run the main script; unguarded, that used to crash the pool."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from ganlab.data import load_avatars\n"
+        f"made = load_avatars(130, 32, seed=1, cache_dir={str(tmp_path / 'cache')!r}, workers=2)\n"
+        "print('made', len(made))\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "made 130" in result.stdout
+    assert "without an `if __name__" in result.stderr
+    assert "Traceback" not in result.stderr
+    labels = avatars.sample_labels(130, 1, avatars.normalize_weights(None))
+    with np.load(next((tmp_path / "cache").iterdir())) as stored:
+        assert np.array_equal(stored["images"], data.render_avatars(labels, 32, workers=1,
+                                                                    progress=False))
+
+
+def test_only_the_weighted_attribute_changes(cache_dir):
+    """Each attribute has its own random draw: skewing skin tone leaves the rest alone."""
+    plain = avatars.sample_labels(300, 0, avatars.normalize_weights(None))
+    skewed = avatars.sample_labels(300, 0, avatars.normalize_weights({"skin_tone": {"pale": 1}}))
+    others = [j for j, name in enumerate(ATTRIBUTE_NAMES) if name != "skin_tone"]
+    assert np.array_equal(plain[:, others], skewed[:, others])

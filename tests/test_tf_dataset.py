@@ -42,6 +42,8 @@ def test_labels_travel_with_their_images(cache_dir):
     dataset = avatars.tf_dataset(batch_size=12, attributes=["skin_tone", "hat"], seed=5)
     batch_images, batch_labels = next(iter(dataset))
     assert set(batch_labels) == {"skin_tone", "hat"}
+    _, only_tone = next(iter(avatars.tf_dataset(batch_size=4, attributes="skin_tone")))
+    assert set(only_tone) == {"skin_tone"}
     # find each shuffled image in the original set and check its label came along
     for image, tone in zip(data.to_uint8(batch_images.numpy()), batch_labels["skin_tone"].numpy()):
         (index,) = [i for i, original in enumerate(avatars.images) if np.array_equal(original, image)]
