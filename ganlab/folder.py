@@ -33,6 +33,12 @@ class ImageFolder:
     def __len__(self) -> int:
         return len(self.images)
 
+    def tf_dataset(self, batch_size: int = 64, **options):
+        """A tf.data pipeline of these images in [-1, 1]; see `ganlab.data.make_tf_dataset`."""
+        from ganlab.data import make_tf_dataset
+
+        return make_tf_dataset(self.images, batch_size=batch_size, **options)
+
 
 def check_size(size) -> None:
     """Raise ValueError unless `size` is one the course's models are built for."""
@@ -43,9 +49,12 @@ def check_size(size) -> None:
 def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
     """Read every image under `folder` (subfolders too), centre-cropped and resized.
 
-    PNG, JPEG, WebP and GIF (first frame) of any size; RGB, RGBA, grayscale and palette
-    images all become RGB (transparency is composited on white). Files that cannot be
-    read are skipped and named in one warning; nothing in the folder is changed.
+    PNG, JPEG, WebP and GIF (first frame) of any size, and whatever else Pillow reads
+    (BMP, TIFF, ...); RGB, RGBA, grayscale and palette images all become RGB
+    (transparency is composited on white). Files that cannot be read, broken links
+    included, are skipped and named in one warning; images smaller than `size` are
+    enlarged and named in another. Symlinked subfolders are not followed. Nothing in
+    the folder is changed.
 
     Raises:
         ValueError: unsupported size, or no usable image in the folder.
@@ -57,17 +66,23 @@ def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
         raise FileNotFoundError(f"image folder {str(root)!r} does not exist.")
     if not root.is_dir():
         raise NotADirectoryError(f"{str(root)!r} is a file; pass the folder that holds the images.")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p.relative_to(root)))
+    # Broken links are kept in the list so that the warning names them.
+    files = sorted(p for p in root.rglob("*") if (p.is_file() or _broken_link(p))
+                   and not _hidden(p.relative_to(root)))
     if not files:
         raise ValueError(f"image folder {str(root)!r} is empty: put PNG, JPEG, WebP or GIF files in it.")
-    images, paths, skipped = [], [], []
+    images, paths, skipped, enlarged = [], [], [], []
     for file in files:
         name = file.relative_to(root).as_posix()
         try:
-            images.append(_read_square(file, size))
-            paths.append(name)
+            image, shorter_side = _read_square(file, size)
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-            skipped.append((name, _reason(error)))
+            skipped.append((name, "broken link" if _broken_link(file) else _reason(error)))
+            continue
+        images.append(image)
+        paths.append(name)
+        if shorter_side < size:
+            enlarged.append((name, f"{shorter_side} px"))
     if not images:
         raise ValueError(
             f"no usable image in {str(root)!r}: all {len(files)} file(s) were skipped "
@@ -76,7 +91,15 @@ def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
     if skipped:
         warnings.warn(f"skipped {len(skipped)} of {len(files)} file(s) in {str(root)!r} that are "
                       f"not readable images: {_listing(skipped)}", stacklevel=2)
+    if enlarged:
+        warnings.warn(f"{len(enlarged)} image(s) in {str(root)!r} are smaller than {size} px on "
+                      f"their shorter side and were enlarged, so they will look blurry: "
+                      f"{_listing(enlarged)}", stacklevel=2)
     return ImageFolder(np.stack(images), paths, skipped)
+
+
+def _broken_link(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def _hidden(relative: Path) -> bool:
@@ -90,7 +113,8 @@ def _read_square(file: Path, size: int) -> np.ndarray:
         image = ImageOps.exif_transpose(image)  # phone photos: honour the rotation tag
         image = _to_rgb(image)
     # ImageOps.fit crops the centre square and resizes it in one step.
-    return np.asarray(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
+    square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+    return np.asarray(square), min(image.size)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -43,7 +43,8 @@ def mixed_folder(tmp_path):
 
 def fingerprint(folder):
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            if p.exists() else "link to " + str(p.readlink())
+            for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}
 
 
 def test_every_format_and_mode_becomes_rgb_at_the_training_size(mixed_folder):
@@ -60,18 +61,32 @@ def test_every_format_and_mode_becomes_rgb_at_the_training_size(mixed_folder):
     assert np.all(image["d_anim.gif"] == RED)  # first frame only
     assert np.all(image["holiday/e.webp"] == BLUE)  # subfolders are read too
     assert np.all(image["f_16bit.png"] == 255)  # 16-bit white stays white
-    assert len(caught) == 1, "all skipped files are named in one warning"
+    messages = [str(w.message) for w in caught]
+    assert sum(m.startswith("skipped") for m in messages) == 1, "all skipped files are named in one warning"
+    (enlarged,) = [m for m in messages if "enlarged" in m]
+    assert "3 image(s)" in enlarged and "a_wide.png (30 px)" in enlarged
+    assert "d_anim.gif (20 px)" in enlarged and "f_16bit.png (16 px)" in enlarged
 
 
 def test_bad_files_are_skipped_listed_and_left_alone(mixed_folder):
+    (mixed_folder / "h_gone.png").symlink_to(mixed_folder / "deleted.png")
     before = fingerprint(mixed_folder)
-    with pytest.warns(UserWarning, match=r"skipped 2 of 8 file\(s\)") as caught:
-        loaded = data.load_image_folder(mixed_folder, size=64)
-    message = str(caught[0].message)
+    with pytest.warns(UserWarning) as caught:
+        loaded = data.load_image_folder(mixed_folder, size=32)
+    (message,) = [str(w.message) for w in caught if str(w.message).startswith("skipped")]
+    assert "skipped 3 of 9 file(s)" in message
     assert "g_broken.png" in message and "notes.txt (not an image)" in message
+    assert "h_gone.png (broken link)" in message
     assert ".DS_Store" not in message
-    assert [name for name, _ in loaded.skipped] == ["g_broken.png", "notes.txt"]
+    assert [name for name, _ in loaded.skipped] == ["g_broken.png", "h_gone.png", "notes.txt"]
     assert fingerprint(mixed_folder) == before, "loading must not change the folder"
+
+
+def test_folder_images_make_a_tf_dataset(mixed_folder):
+    with pytest.warns(UserWarning):
+        loaded = data.load_image_folder(mixed_folder, size=32)
+    batch = next(iter(loaded.tf_dataset(batch_size=4, shuffle=False))).numpy()
+    assert batch.shape == (4, 32, 32, 3) and batch.min() >= -1.0 and batch.max() <= 1.0
 
 
 def test_missing_folder_names_the_folder(tmp_path):
