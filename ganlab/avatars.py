@@ -44,11 +44,11 @@ _TOPS = tuple(pa.HairType) + tuple(pa.HatType)
 
 
 def _names(members) -> tuple[str, ...]:
-    return tuple(member.name.lower() for member in members)
+    """Class names: enum members by their lower-case name, plain strings as they are."""
+    return tuple(getattr(member, "name", member).lower() for member in members)
 
 
-# What each integer label means: attribute name -> class names, in label order.
-# Sampled attributes come first; `hat` and `graphic` are derived from others.
+# The python-avatars value behind each integer label, per sampled attribute.
 _MEMBERS = {
     "skin_tone": tuple(pa.SkinColor[name] for name in _SKIN_ORDER),
     "hair_color": tuple(pa.HairColor),
@@ -66,16 +66,15 @@ _MEMBERS = {
     "nose": tuple(pa.NoseType),
     "background": tuple(BACKGROUND_COLORS),
 }
-_TOP_NAMES = tuple(
-    f"{'hat' if isinstance(top, pa.HatType) else 'hair'}:{top.name.lower()}" for top in _TOPS
-)
+# What each integer label means: attribute name -> class names, in label order. The
+# derived attribute `hat` (the headwear a top draws) sits beside `top`.
 ATTRIBUTES: dict[str, tuple[str, ...]] = {}
 for _name, _members in _MEMBERS.items():
+    ATTRIBUTES[_name] = _names(_members)
     if _name == "top":
-        ATTRIBUTES["top"] = _TOP_NAMES
+        ATTRIBUTES["top"] = tuple(f"{'hat' if isinstance(top, pa.HatType) else 'hair'}:"
+                                  f"{top.name.lower()}" for top in _TOPS)
         ATTRIBUTES["hat"] = ("none",) + _names(pa.HatType) + ("astronaut_helmet",)
-    else:
-        ATTRIBUTES[_name] = tuple(BACKGROUND_COLORS) if _name == "background" else _names(_members)
 ATTRIBUTE_NAMES = tuple(ATTRIBUTES)
 DERIVED = ("hat",)
 # The headwear each top draws: every hat type, and two tops that python-avatars files
