@@ -25,6 +25,8 @@ def layer_table(model: keras.Model):
     spatial), output_shape, parameters, receptive_field (pixels per side of the
     model's input that reach one output value), live_taps ("1x1 of 5x5"), and
     live_parameters (parameters that multiply real data somewhere).
+
+    Taught in 03_the_article_networks.ipynb.
     """
     import pandas as pd
 
@@ -62,6 +64,8 @@ def live_taps(side: int, kernel: int, stride: int, padding: str) -> tuple[int, i
 
     Padding as TensorFlow does it: "same" gives ceil(side / stride) outputs and puts
     the extra padding row at the end; "valid" pads nothing.
+
+    Taught in 03_the_article_networks.ipynb.
     """
     if padding == "same":
         out_side = math.ceil(side / stride)

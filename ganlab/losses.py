@@ -26,6 +26,8 @@ def value_function(real_logits, fake_logits):
 
     The article prints this one expression as both L_G and L_D. It is neither: it is
     the value of the game, which D maximises and G minimises.
+
+    Taught in 02_loss_math.ipynb.
     """
     return -ops.mean(ops.softplus(-_f32(real_logits))) - ops.mean(ops.softplus(_f32(fake_logits)))
 
@@ -35,6 +37,8 @@ def cross_entropy_discriminator_loss(real_logits, fake_logits):
 
     Binary cross-entropy with labels 1 for real and 0 for generated images; 2 log 2
     when D answers 0.5 everywhere.
+
+    Taught in 02_loss_math.ipynb.
     """
     return ops.mean(ops.softplus(-_f32(real_logits))) + ops.mean(ops.softplus(_f32(fake_logits)))
 
@@ -44,6 +48,8 @@ def minimax_generator_loss(fake_logits):
 
     Saturates: early in training D(G(z)) is near 0, where this curve is flat, so the
     generator gets almost no gradient (Goodfellow et al. 2014, section 3).
+
+    Taught in 02_loss_math.ipynb.
     """
     return -ops.mean(ops.softplus(_f32(fake_logits)))
 
@@ -52,6 +58,8 @@ def non_saturating_generator_loss(fake_logits):
     """L_G = -E_z[log D(G(z))]: same fixed point, strong gradients when D(G(z)) is near 0.
 
     The "-log D trick" of Goodfellow et al. 2014, section 3.
+
+    Taught in 02_loss_math.ipynb.
     """
     return ops.mean(ops.softplus(-_f32(fake_logits)))
 
@@ -66,33 +74,50 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
 
     Arjovsky et al. 2017. Only meaningful for a 1-Lipschitz critic: add
     `gradient_penalty` (Gulrajani et al. 2017) weighted by about 10.
+
+    Taught in 06_challenges.ipynb.
     """
     return ops.mean(_f32(fake_logits)) - ops.mean(_f32(real_logits))
 
 
 def wasserstein_generator_loss(fake_logits):
-    """L_G = -E_z[D(G(z))]  (Arjovsky et al. 2017)."""
+    """L_G = -E_z[D(G(z))]  (Arjovsky et al. 2017).
+
+    Taught in 06_challenges.ipynb.
+    """
     return -ops.mean(_f32(fake_logits))
 
 
 def hinge_discriminator_loss(real_logits, fake_logits):
-    """L_D = E_x[max(0, 1 - D(x))] + E_z[max(0, 1 + D(G(z)))]  (Lim & Ye 2017; Miyato et al. 2018)."""
+    """L_D = E_x[max(0, 1 - D(x))] + E_z[max(0, 1 + D(G(z)))]  (Lim & Ye 2017; Miyato et al. 2018).
+
+    Taught in 06_challenges.ipynb.
+    """
     return ops.mean(ops.relu(1.0 - _f32(real_logits))) + ops.mean(ops.relu(1.0 + _f32(fake_logits)))
 
 
 def hinge_generator_loss(fake_logits):
-    """L_G = -E_z[D(G(z))]  (Lim & Ye 2017)."""
+    """L_G = -E_z[D(G(z))], the same as Wasserstein's  (Lim & Ye 2017).
+
+    Taught in 06_challenges.ipynb.
+    """
     return -ops.mean(_f32(fake_logits))
 
 
 def least_squares_discriminator_loss(real_logits, fake_logits):
-    """L_D = 1/2 E_x[(D(x) - 1)^2] + 1/2 E_z[D(G(z))^2]  (Mao et al. 2017, LSGAN, a=0 b=1)."""
+    """L_D = 1/2 E_x[(D(x) - 1)^2] + 1/2 E_z[D(G(z))^2]  (Mao et al. 2017, LSGAN, a=0 b=1).
+
+    Taught in 06_challenges.ipynb.
+    """
     real, fake = _f32(real_logits), _f32(fake_logits)
     return 0.5 * ops.mean(ops.square(real - 1.0)) + 0.5 * ops.mean(ops.square(fake))
 
 
 def least_squares_generator_loss(fake_logits):
-    """L_G = 1/2 E_z[(D(G(z)) - 1)^2]  (Mao et al. 2017, c=1)."""
+    """L_G = 1/2 E_z[(D(G(z)) - 1)^2]  (Mao et al. 2017, c=1).
+
+    Taught in 06_challenges.ipynb.
+    """
     return 0.5 * ops.mean(ops.square(_f32(fake_logits) - 1.0))
 
 
@@ -106,7 +131,10 @@ LOSSES = {
 
 
 def loss_pair(name: str):
-    """(generator_loss, discriminator_loss) for a variant name; ValueError lists the names."""
+    """(generator_loss, discriminator_loss) for a variant name; ValueError lists the names.
+
+    Taught in 04_training_on_avatars.ipynb.
+    """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}.")
     return LOSSES[name]
@@ -120,6 +148,8 @@ def gradient_penalty(critic, real_images, fake_images, seed=None):
     `lambda x: model(x, training=True)` if it has dropout; a conditional one as
     `lambda x: model({"image": x, **labels})`); `seed` makes e reproducible. The
     gradients are per image: do not use a critic with batch normalization.
+
+    Taught in 06_challenges.ipynb.
     """
     real_images = tf.cast(real_images, "float32")
     fake_images = tf.cast(fake_images, "float32")
@@ -132,7 +162,10 @@ def gradient_penalty(critic, real_images, fake_images, seed=None):
 
 
 def r1_penalty(discriminator, real_images):
-    """R1 = E_x[||grad D(x)||_2^2] on real images (Mescheder et al. 2018); weight it by gamma / 2."""
+    """R1 = E_x[||grad D(x)||_2^2] on real images (Mescheder et al. 2018); weight it by gamma / 2.
+
+    Taught in 06_challenges.ipynb.
+    """
     norms = _gradient_norms(discriminator, tf.cast(real_images, "float32"))
     return tf.reduce_mean(tf.square(norms))
 

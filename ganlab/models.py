@@ -196,7 +196,10 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
 
 
 def has_batch_norm(model: keras.Model) -> bool:
-    """Whether any layer of `model` is batch normalization (unsafe with per-image penalties)."""
+    """Whether any layer of `model` is batch normalization (unsafe with per-image penalties).
+
+    Taught in 06_challenges.ipynb.
+    """
     return any(isinstance(layer, layers.BatchNormalization) for layer in model.layers)
 
 
