@@ -145,6 +145,10 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
     # In a log file (no terminal) redraw rarely: every redraw there is a new line of text.
     bar = tqdm(total=len(labels), desc=f"rendering {size}x{size} avatars", unit="img",
                disable=not progress, mininterval=0.1 if _interactive() else 10.0)
+    if workers > 1 and len(chunks) > 1 and _main_is_unreadable():
+        warnings.warn("this script was read from standard input, so no worker process can start; "
+                      "rendering on one core.", stacklevel=3)
+        workers = 1
     if workers == 1 or len(chunks) == 1:
         _collect(map(_render_chunk, chunks, [size] * len(chunks)), images, bar)
     else:
@@ -173,6 +177,13 @@ def _render_in_processes(chunks, size, workers, images, bar) -> None:
         # On an interrupt (Ctrl-C, the notebook's stop button) drop the queued chunks
         # instead of rendering them all before the interrupt gets through.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _main_is_unreadable() -> bool:
+    """A main script that a spawned worker cannot re-read (`python - < script.py`)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return getattr(main, "__spec__", None) is None and path is not None and not os.path.isfile(path)
 
 
 def _starting_a_worker() -> bool:

@@ -161,3 +161,13 @@ def test_only_the_weighted_attribute_changes(cache_dir):
     skewed = avatars.sample_labels(300, 0, avatars.normalize_weights({"skin_tone": {"pale": 1}}))
     others = [j for j, name in enumerate(ATTRIBUTE_NAMES) if name != "skin_tone"]
     assert np.array_equal(plain[:, others], skewed[:, others])
+
+
+def test_a_script_read_from_stdin_renders_on_one_core(tmp_path):
+    code = ("from ganlab.data import load_avatars\n"
+            f"made = load_avatars(130, 32, seed=1, cache_dir={str(tmp_path)!r}, workers=2)\n"
+            "print('made', len(made))\n")
+    result = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 0 and "made 130" in result.stdout
+    assert "read from standard input" in result.stderr and "Traceback" not in result.stderr
