@@ -1,0 +1,200 @@
+"""Training a GAN with Keras' fit(): the GAN model and its train_step.
+
+    gan = GAN(generator, discriminator, loss="hinge", d_steps=1, ema_decay=0.999)
+    gan.compile(generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.99),
+                discriminator_optimizer=keras.optimizers.Adam(4e-4, beta_1=0.0, beta_2=0.99))
+    gan.fit(avatars.tf_dataset(batch_size=64), epochs=10)
+
+Each step returns d_loss, g_loss, d_real (mean D(x)) and d_fake (mean D(G(z))), where D
+is the probability sigmoid(logit) ("how real does D find it").
+
+Taught in 04_training_on_avatars.ipynb.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from ganlab import losses
+from ganlab.models import has_batch_norm
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by `fit()`.
+
+    Args:
+        generator: maps latent vectors [b, latent_dim] (or a dict with "latent" and
+            attribute labels, for a conditional generator) to images in [-1, 1].
+        discriminator: maps images (or a dict with "image" and the same labels) to logits.
+        loss: a name of `ganlab.losses.LOSSES` ("non_saturating", "hinge", ...).
+        d_steps: discriminator updates per generator update.
+        ema_decay: keep an exponential moving average of the generator's weights
+            (`ema_generator`), which usually gives smoother samples; None for none.
+        r1_weight: gamma of the R1 penalty on real images (adds gamma / 2 * R1 to d_loss).
+        gp_weight: weight of the WGAN gradient penalty (usually 10 with "wasserstein").
+        conditions: the attribute names a conditional pair takes, in the order the
+            dataset yields their labels; None for an unconditional pair.
+    """
+
+    def __init__(self, generator, discriminator, loss: str = "non_saturating", d_steps: int = 1,
+                 ema_decay: float | None = None, r1_weight: float = 0.0, gp_weight: float = 0.0,
+                 conditions: tuple[str, ...] | None = None, seed: int = 0, name: str = "gan"):
+        super().__init__(name=name)
+        self.generator_loss, self.discriminator_loss = losses.loss_pair(loss)
+        _check_arguments(d_steps, ema_decay, r1_weight, gp_weight)
+        if (r1_weight or gp_weight) and has_batch_norm(discriminator):
+            raise ValueError("a gradient penalty or R1 is computed per image, and batch norm in the "
+                             "discriminator mixes the images of a batch: build the discriminator "
+                             "with normalization=None or 'layer'.")
+        self.generator, self.discriminator = generator, discriminator
+        self.loss_name, self.d_steps = loss, d_steps
+        self.ema_decay, self.r1_weight, self.gp_weight = ema_decay, r1_weight, gp_weight
+        self.conditions = tuple(conditions or ())
+        self.latent_dim = _latent_dim(generator)
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
+        self.ema_generator = _copy(generator) if ema_decay else None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in
+                         ("d_loss", "g_loss", "d_real", "d_fake")}
+
+    def compile(self, generator_optimizer=None, discriminator_optimizer=None, **kwargs):
+        """Adam(2e-4, beta_1=0.5) for both by default, as in the DCGAN paper."""
+        super().compile(**kwargs)
+        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.discriminator_optimizer = discriminator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    def fit(self, *args, shuffle=False, **kwargs):
+        """Keras' fit(); `shuffle` defaults to False because the tf.data pipeline shuffles
+        (Keras warns when it is told to shuffle a dataset it cannot shuffle)."""
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, inputs, training=False):
+        """Images from latent vectors (or a dict with labels), by the EMA generator if any."""
+        generator = self.ema_generator or self.generator
+        return generator(inputs, training=training)
+
+    def train_step(self, data):
+        real_images, labels = _split(data, self.conditions)
+        batch = ops.shape(real_images)[0]
+        for _ in range(self.d_steps):
+            self._discriminator_step(real_images, labels, batch)
+        g_loss = self._generator_step(labels, batch)
+        if self.ema_generator is not None:
+            self._update_ema()
+        self.trackers["g_loss"].update_state(g_loss)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _discriminator_step(self, real_images, labels, batch):
+        fake_images = self._generate(labels, batch, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self._judge(real_images, labels)
+            fake_logits = self._judge(fake_images, labels)
+            d_loss = self.discriminator_loss(real_logits, fake_logits)
+            if self.r1_weight:  # gamma / 2 * E[||grad D(x)||^2]
+                d_loss += 0.5 * self.r1_weight * losses.r1_penalty(self._critic(labels), real_images)
+            if self.gp_weight:  # lambda * E[(||grad D(x^)||_2 - 1)^2]
+                d_loss += self.gp_weight * losses.gradient_penalty(self._critic(labels), real_images,
+                                                                   fake_images)
+        _apply(self.discriminator_optimizer, tape, d_loss, self.discriminator.trainable_variables)
+        self.trackers["d_loss"].update_state(d_loss)
+        self.trackers["d_real"].update_state(ops.mean(ops.sigmoid(real_logits)))
+        self.trackers["d_fake"].update_state(ops.mean(ops.sigmoid(fake_logits)))
+
+    def _generator_step(self, labels, batch):
+        with tf.GradientTape() as tape:
+            fake_images = self._generate(labels, batch, training=True)
+            g_loss = self.generator_loss(self._judge(fake_images, labels))
+        _apply(self.generator_optimizer, tape, g_loss, self.generator.trainable_variables)
+        return g_loss
+
+    def _generate(self, labels, batch, training):
+        latent = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        inputs = {"latent": latent, **labels} if self.conditions else latent
+        return self.generator(inputs, training=training)
+
+    def _judge(self, images, labels):
+        inputs = {"image": images, **labels} if self.conditions else images
+        return self.discriminator(inputs, training=True)
+
+    def _critic(self, labels):
+        return lambda images: self._judge(images, labels)
+
+    def _update_ema(self):
+        """w_ema <- d w_ema + (1 - d) w, with d ramped up early: min(decay, (1 + t) / (10 + t))."""
+        step = ops.cast(self.generator_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        for average, weight in zip(self.ema_generator.trainable_variables,
+                                   self.generator.trainable_variables):
+            average.assign(decay * average + (1.0 - decay) * weight)
+        for average, weight in zip(self.ema_generator.non_trainable_variables,
+                                   self.generator.non_trainable_variables):
+            average.assign(weight)  # batch-norm statistics are copied, not averaged
+
+
+def _apply(optimizer, tape, loss, variables):
+    """Gradients of `loss` (scaled and unscaled again under float16 loss scaling)."""
+    scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+    optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
+
+
+def _split(data, conditions):
+    """(images, {attribute: labels}) from what the dataset yields."""
+    if not conditions:
+        return (data[0] if isinstance(data, tuple) else data), {}
+    images, labels = data
+    return images, {name: labels[name] for name in conditions}
+
+
+def _latent_dim(generator) -> int:
+    latent = generator.input["latent"] if isinstance(generator.input, dict) else generator.input
+    return int(latent.shape[-1])
+
+
+def _copy(model):
+    twin = keras.models.clone_model(model)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def _check_arguments(d_steps, ema_decay, r1_weight, gp_weight) -> None:
+    if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
+        raise ValueError(f"d_steps must be a positive integer; got {d_steps!r}.")
+    if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+        raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999), or None; got {ema_decay!r}.")
+    for name, value in (("r1_weight", r1_weight), ("gp_weight", gp_weight)):
+        if value < 0:
+            raise ValueError(f"{name} must be zero or more; got {value!r}.")
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite: training stopped."""
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stop at the first step whose d_loss or g_loss is NaN or infinite, and say which step.
+
+    Raising (rather than quietly setting stop_training) makes sure no later callback
+    saves the broken weights over the last good checkpoint.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        bad = {name: float(logs[name]) for name in ("d_loss", "g_loss")
+               if name in logs and not _finite(logs[name])}
+        if bad:
+            step = int(self.model.generator_optimizer.iterations.numpy())
+            values = ", ".join(f"{name} = {value}" for name, value in bad.items())
+            raise TrainingDiverged(f"training diverged at step {step}: {values}. The weights are no "
+                                   "longer usable; resume from the last checkpoint, perhaps with a "
+                                   "lower learning rate.")
+
+
+def _finite(value) -> bool:
+    import math
+
+    return math.isfinite(float(value))

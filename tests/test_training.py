@@ -1,0 +1,77 @@
+"""The GAN model: one train_step at a time, on tiny models and data (seconds, not minutes)."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganlab import data, models, training
+
+
+def tiny_pair(conditions=None, normalization="batch"):
+    generator = models.dcgan_generator(latent_dim=8, size=32, width=4, conditions=conditions)
+    discriminator = models.dcgan_discriminator(size=32, width=4, normalization=normalization,
+                                               conditions=conditions)
+    return generator, discriminator
+
+
+@pytest.fixture(scope="module")
+def avatars(tmp_path_factory):
+    return data.load_avatars(64, 32, seed=3, cache_dir=tmp_path_factory.mktemp("cache"),
+                             workers=1, progress=False)
+
+
+@pytest.mark.parametrize("loss", ["minimax", "non_saturating", "hinge", "least_squares"])
+def test_fit_returns_the_four_numbers_each_step(avatars, loss):
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(*tiny_pair(), loss=loss)
+    gan.compile()
+    history = gan.fit(avatars.tf_dataset(batch_size=16), epochs=1, verbose=0)
+    for name in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert np.isfinite(history.history[name][0]), name
+    assert 0.0 <= history.history["d_real"][0] <= 1.0
+    assert int(gan.generator_optimizer.iterations) == 64 // 16
+
+
+def test_d_steps_ema_and_penalties(avatars):
+    keras.utils.set_random_seed(0)
+    generator, discriminator = tiny_pair(normalization=None)
+    gan = training.GAN(generator, discriminator, loss="wasserstein", d_steps=2, ema_decay=0.9,
+                       gp_weight=10.0, r1_weight=1.0)
+    gan.compile()
+    before = [w.copy() for w in gan.ema_generator.get_weights()]
+    gan.fit(avatars.tf_dataset(batch_size=16), epochs=1, verbose=0)
+    assert int(gan.discriminator_optimizer.iterations) == 2 * int(gan.generator_optimizer.iterations)
+    after = gan.ema_generator.get_weights()
+    assert any(not np.allclose(b, a) for b, a in zip(before, after)), "EMA weights must move"
+    assert gan(tf.zeros((2, 8))).shape == (2, 32, 32, 3)  # samples come from the EMA generator
+
+
+def test_conditional_pair_trains_on_labelled_batches(avatars):
+    conditions = {"skin_tone": 7, "hat": 12}
+    gan = training.GAN(*tiny_pair(conditions), conditions=tuple(conditions))
+    gan.compile()
+    dataset = avatars.tf_dataset(batch_size=16, attributes=list(conditions))
+    history = gan.fit(dataset, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][0])
+
+
+def test_divergence_stops_with_the_step_named(avatars):
+    gan = training.GAN(*tiny_pair())
+    gan.compile(generator_optimizer=keras.optimizers.Adam(1e30),
+                discriminator_optimizer=keras.optimizers.Adam(1e30))
+    with pytest.raises(training.TrainingDiverged, match=r"training diverged at step \d+: .*nan|inf"):
+        gan.fit(avatars.tf_dataset(batch_size=16), epochs=20, verbose=0,
+                callbacks=[training.DivergenceGuard()])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"loss": "wgan"}, "unknown loss 'wgan'; known losses: minimax"),
+    ({"d_steps": 0}, "d_steps must be a positive integer; got 0"),
+    ({"ema_decay": 1.5}, "ema_decay must be between 0 and 1"),
+    ({"r1_weight": -1.0}, "r1_weight must be zero or more; got -1.0"),
+    ({"gp_weight": 10.0}, "batch norm in the discriminator mixes the images"),
+])
+def test_bad_arguments_are_explained(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        training.GAN(*tiny_pair(), **kwargs)
