@@ -75,3 +75,62 @@ def test_divergence_stops_with_the_step_named(avatars):
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         training.GAN(*tiny_pair(), **kwargs)
+
+
+def test_every_trainable_weight_gets_a_gradient(avatars):
+    """A loss rescaled outside the tape would leave every gradient None, silently."""
+    gan = training.GAN(*tiny_pair())
+    gan.compile(generator_optimizer=keras.optimizers.SGD(0.1),
+                discriminator_optimizer=keras.optimizers.SGD(0.1))
+    before = {v.path: v.numpy().copy() for v in gan.generator.trainable_variables
+              + gan.discriminator.trainable_variables}
+    gan.fit(avatars.tf_dataset(batch_size=16), epochs=1, steps_per_epoch=1, verbose=0)
+    unchanged = [v.path for v in gan.generator.trainable_variables + gan.discriminator.trainable_variables
+                 if np.array_equal(v.numpy(), before[v.path])]
+    assert unchanged == []
+
+
+@pytest.mark.parametrize("flags, gpu, expected", [
+    ({"avx512f", "avx512_bf16"}, False, "mixed_bfloat16"),
+    ({"amx_bf16", "amx_tile"}, False, "mixed_bfloat16"),
+    ({"avx2"}, False, "float32"),
+    ({"avx512_bf16"}, True, "mixed_float16"),
+])
+def test_precision_is_chosen_from_the_hardware(flags, gpu, expected):
+    try:
+        assert training.choose_precision("auto", cpu_flags=flags, has_gpu=gpu) == expected
+        assert keras.mixed_precision.global_policy().name == expected
+        assert training.choose_precision("float32") == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    with pytest.raises(ValueError, match="unknown precision 'bf16'; choose one of auto, float32"):
+        training.choose_precision("bf16")
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_a_step_under_mixed_precision(avatars, policy):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        gan = training.GAN(*tiny_pair())
+        gan.compile()
+        if policy == "mixed_float16":
+            assert isinstance(gan.generator_optimizer, keras.optimizers.LossScaleOptimizer)
+        history = gan.fit(avatars.tf_dataset(batch_size=16), epochs=1, steps_per_epoch=2, verbose=0)
+        assert np.isfinite(history.history["g_loss"][0])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("mode", ["plain", "ema"])
+def test_training_under_mirrored_strategy_on_two_cpu_devices(tmp_path, mode):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parent / "scripts" / "mirrored_gan.py"
+    result = subprocess.run([sys.executable, str(script), mode, str(tmp_path)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    words = result.stdout.split()
+    assert words[:4] == ["replicas", "2", "steps", "2"]  # 32 images, batch 16
+    assert np.isfinite(float(words[5]))
