@@ -44,3 +44,14 @@ def save_image_grid(images: np.ndarray, path: str | os.PathLike, columns: int = 
     path.parent.mkdir(parents=True, exist_ok=True)
     grid.save(path)
     return path
+
+
+def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices: np.ndarray,
+                           pairs_per_row: int = 4) -> np.ndarray:
+    """Pairs side by side: each generated image, then its nearest training image.
+
+    `indices` comes from `ganlab.metrics.nearest_training_images`. Both image sets are
+    uint8 of the same size. Taught in 05_evaluating_gans.ipynb.
+    """
+    pairs = np.stack([image for pair in zip(generated, training[indices]) for image in pair])
+    return image_grid(pairs, columns=2 * pairs_per_row)

@@ -1,6 +1,7 @@
 """`python -m ganlab data`: what it writes and how it refuses bad arguments."""
 
 import csv
+import json
 import subprocess
 import sys
 
@@ -79,3 +80,46 @@ def test_weights_option_changes_the_mix(tmp_path):
     assert cli.main(args) == 0
     rows = list(csv.DictReader(open(tmp_path / "out" / "attributes.csv", encoding="utf-8")))
     assert {row["skin_tone"] for row in rows} == {"black"}
+
+
+def test_evaluate_a_folder_of_images_prints_and_writes_json(tmp_path, capsys, monkeypatch):
+    from conftest import REPO
+
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "metrics.json"
+    args = ["evaluate", "--images", str(REPO / "data/sample/images"), "--n", "64", "--json", str(out)]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    for name in ("avatar_fid", "kid_mean", "precision", "recall", "classes_produced", "skin_tone"):
+        assert name in printed
+    results = json.loads(out.read_text())
+    assert results["avatar_fid"] >= 0 and len(results["coverage"]) > 5
+
+
+def test_evaluate_a_saved_generator(tmp_path, capsys, monkeypatch):
+    from ganlab import models
+
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "generator.keras"
+    models.dcgan_generator(latent_dim=8, size=32, width=4).save(path)
+    assert cli.main(["evaluate", "--checkpoint", str(path), "--n", "40", "--size", "32"]) == 0
+    assert "avatar_fid" in capsys.readouterr().out
+
+
+def test_evaluate_refuses_a_missing_checkpoint(tmp_path):
+    result = run_module("evaluate", "--checkpoint", str(tmp_path / "nope.keras"), "--n", "8")
+    assert result.returncode == 2
+    assert "nope.keras' does not exist" in result.stderr
+
+
+def test_features_command_needs_the_train_flag():
+    result = run_module("features")
+    assert result.returncode == 2 and "--train" in result.stderr
+
+
+def test_evaluate_reference_prints_the_trust_table(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    assert cli.main(["evaluate", "--reference", "--n", "60", "--size", "32"]) == 0
+    printed = capsys.readouterr().out
+    for row in ("real vs real", "real vs blur 1px", "real vs noise 0.3", "real vs collapsed"):
+        assert row in printed
