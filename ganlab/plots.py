@@ -55,3 +55,26 @@ def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices:
     """
     pairs = np.stack([image for pair in zip(generated, training[indices]) for image in pair])
     return image_grid(pairs, columns=2 * pairs_per_row)
+
+
+def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
+    """Plot d_loss and g_loss (top) and mean D(x), D(G(z)) (bottom) against the step.
+
+    Taught in 04_training_on_avatars.ipynb.
+    """
+    from matplotlib.figure import Figure  # no pyplot: nothing is shown, no backend is changed
+
+    figure = Figure(figsize=(8, 5), layout="constrained")
+    losses_axes, d_axes = figure.subplots(2, 1, sharex=True)
+    steps = [row["step"] for row in rows]
+    for name, axes in (("d_loss", losses_axes), ("g_loss", losses_axes), ("d_real", d_axes), ("d_fake", d_axes)):
+        axes.plot(steps, [row[name] for row in rows], label=name, linewidth=1)
+    losses_axes.set_ylabel("loss")
+    d_axes.set_ylabel("mean D (probability real)")
+    d_axes.set_xlabel("step")
+    for axes in (losses_axes, d_axes):
+        axes.legend(loc="upper right")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    return path

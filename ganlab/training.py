@@ -5,8 +5,9 @@
                 discriminator_optimizer=keras.optimizers.Adam(4e-4, beta_1=0.0, beta_2=0.99))
     gan.fit(avatars.tf_dataset(batch_size=64), epochs=10)
 
-Each step returns d_loss, g_loss, d_real (mean D(x)) and d_fake (mean D(G(z))), where D
-is the probability sigmoid(logit) ("how real does D find it").
+Each step returns that step's d_loss, g_loss, d_real (mean D(x)) and d_fake (mean
+D(G(z))), where D is the probability sigmoid(logit) ("how real does D find it"); with
+several discriminator steps, the D numbers are their mean.
 
 Taught in 04_training_on_avatars.ipynb.
 """
@@ -14,6 +15,7 @@ Taught in 04_training_on_avatars.ipynb.
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -93,6 +95,8 @@ class GAN(keras.Model):
     def train_step(self, data):
         real_images, labels = _split(data, self.conditions)
         batch = ops.shape(real_images)[0]
+        for tracker in self.trackers.values():
+            tracker.reset_state()  # report this step's values, not a running mean
         for _ in range(self.d_steps):
             self._discriminator_step(real_images, labels, batch)
         g_loss = self._generator_step(labels, batch)
@@ -271,3 +275,81 @@ def _cpu_flags() -> set[str]:
     except OSError:
         pass
     return set()
+
+
+def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step: int, steps: int):
+    """The batches of steps start_step ... steps - 1, each made from its step number alone.
+
+    Step s belongs to epoch e = s // (n // batch_size); each epoch is its own random
+    permutation of the images (a stateless shuffle keyed by (seed, e)), cut into
+    batches. So a resumed run continues with exactly the batches it would have seen,
+    and nothing about the data needs saving in a checkpoint. The last n % batch_size
+    images of each epoch's permutation are skipped.
+
+    Yields float32 images in [-1, 1] (and {attribute: labels} if `labels` is given).
+    """
+    images = np.asarray(images)
+    count = len(images)
+    per_epoch = count // batch_size
+    pixels = tf.constant(images)
+    label_tensors = {name: tf.constant(np.asarray(value)) for name, value in (labels or {}).items()}
+
+    def batch_of(step):
+        epoch, position = step // per_epoch, step % per_epoch
+        slots = position * batch_size + tf.range(batch_size, dtype=tf.int64)
+        order = tf.random.experimental.index_shuffle(slots, seed=tf.stack([tf.constant(seed, tf.int64), epoch]),
+                                                     max_index=count - 1)
+        batch = tf.cast(tf.gather(pixels, order), tf.float32) / 127.5 - 1.0  # [0, 255] -> [-1, 1]
+        if not label_tensors:
+            return batch
+        return batch, {name: tf.gather(value, order) for name, value in label_tensors.items()}
+
+    steps_left = tf.data.Dataset.range(start_step, steps)
+    return steps_left.map(batch_of, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def train(gan, images, labels=None, *, steps: int, batch_size: int = 64, run_dir, seed: int = 0,
+          checkpoint_every: int = 200, sample_every: int = 200, config: dict | None = None,
+          progress: bool = True):
+    """Train `gan` (compiled) for `steps` generator steps, resuming `run_dir` if it has a checkpoint.
+
+    Everything goes into `run_dir` (see `ganlab.callbacks`). A run stopped at any moment
+    continues, when called again with the same arguments, from its last checkpoint:
+    the same step count, weights, optimizer state, noise and data position, so at most
+    `checkpoint_every` steps are repeated.
+
+    Returns the step reached.
+    """
+    from ganlab import callbacks, checkpoints
+
+    images = np.asarray(images)
+    _check_run(steps, batch_size, len(images), checkpoint_every, sample_every)
+    start = 0
+    latest = checkpoints.latest_checkpoint(run_dir)
+    if latest is not None:
+        start = checkpoints.restore_checkpoint(gan, latest)
+    if start >= steps:
+        return start
+    fixed = np.random.default_rng(seed).normal(size=(32, gan.latent_dim)).astype("float32")
+    fixed_labels = {name: np.asarray(labels[name])[:32] for name in gan.conditions} if labels else None
+    # Order matters: a step's numbers are logged before its checkpoint is written, so a
+    # kill between the two never loses a row of the history.
+    monitors = [DivergenceGuard(), callbacks.LossHistory(run_dir, start_step=start),
+                callbacks.SampleGrid(run_dir, fixed, sample_every, fixed_labels),
+                callbacks.Checkpointer(run_dir, checkpoint_every, config)]
+    if progress:
+        monitors.append(callbacks.ProgressBar(steps, initial=start))
+    batches = step_batches(images, {n: labels[n] for n in gan.conditions} if labels else None,
+                           batch_size=batch_size, seed=seed, start_step=start, steps=steps)
+    gan.fit(batches, epochs=1, steps_per_epoch=steps - start, verbose=0, callbacks=monitors)
+    return callbacks.current_step(gan)
+
+
+def _check_run(steps, batch_size, count, checkpoint_every, sample_every) -> None:
+    for name, value in (("steps", steps), ("batch_size", batch_size),
+                        ("checkpoint_every", checkpoint_every), ("sample_every", sample_every)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    if batch_size > count:
+        raise ValueError(f"batch_size {batch_size} is larger than the dataset ({count} images); "
+                         "use a smaller batch or more images.")

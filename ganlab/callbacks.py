@@ -1,0 +1,144 @@
+"""What a GAN run writes while it trains: checkpoints, sample grids, the loss history.
+
+All of them go into one run folder:
+
+    run/checkpoint-00001200.npz   (the newest two)
+    run/samples/step-00001200.png (a grid from fixed latent vectors; frames for an animation)
+    run/samples/latest.png
+    run/losses.csv, run/losses.png
+
+Taught in 04_training_on_avatars.ipynb.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from ganlab import checkpoints, plots
+
+
+def current_step(gan) -> int:
+    """Generator updates so far: the run's step count (restored with a checkpoint)."""
+    return int(np.asarray(gan.generator_optimizer.iterations))
+
+
+class Checkpointer(keras.callbacks.Callback):
+    """Save a checkpoint every `every` steps and when training ends."""
+
+    def __init__(self, folder, every: int, config: dict | None = None):
+        super().__init__()
+        self.folder, self.every, self.config = Path(folder), every, config
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = current_step(self.model)
+        if step % self.every == 0:
+            checkpoints.save_checkpoint(self.model, self.folder, step, self.config)
+
+    def on_train_end(self, logs=None):
+        step = current_step(self.model)
+        if not (self.folder / checkpoints.PATTERN.format(step=step)).exists():
+            checkpoints.save_checkpoint(self.model, self.folder, step, self.config)
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Every `every` steps, a grid of images from the same latent vectors (and labels).
+
+    Watching the same latent vectors over time shows learning, and mode collapse, as
+    faces that change or stop changing. Frames are kept as samples/step-<step>.png.
+    """
+
+    def __init__(self, folder, latent: np.ndarray, every: int, labels: dict | None = None,
+                 columns: int = 8):
+        super().__init__()
+        self.folder = Path(folder) / "samples"
+        self.latent, self.labels, self.every, self.columns = latent, labels or {}, every, columns
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = current_step(self.model)
+        if step % self.every == 0:
+            self.write(step)
+
+    def on_train_end(self, logs=None):
+        self.write(current_step(self.model))
+
+    def write(self, step: int) -> Path:
+        inputs = {"latent": self.latent, **self.labels} if self.labels else self.latent
+        images = np.asarray(self.model(keras.ops.convert_to_tensor(inputs) if not self.labels
+                                       else {k: keras.ops.convert_to_tensor(v) for k, v in inputs.items()}))
+        grid = np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+        scale = 2 if grid.shape[1] <= 32 else 1  # 32 px faces are too small to judge at 1x
+        path = plots.save_image_grid(grid, self.folder / f"step-{step:08d}.png", self.columns, scale)
+        plots.save_image_grid(grid, self.folder / "latest.png", self.columns, scale)
+        return path
+
+
+class LossHistory(keras.callbacks.Callback):
+    """Append each step's numbers to losses.csv; draw losses.png when training ends.
+
+    On a resumed run, rows after the restored step (written after the last checkpoint,
+    before the run was stopped) are dropped first, so every step appears once.
+    """
+
+    COLUMNS = ("step", "d_loss", "g_loss", "d_real", "d_fake")
+
+    def __init__(self, folder, start_step: int = 0):
+        super().__init__()
+        self.path = Path(folder) / "losses.csv"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        kept = [row for row in read_losses(self.path) if row["step"] <= start_step]
+        with open(self.path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(self.COLUMNS)
+            writer.writerows([[row[name] for name in self.COLUMNS] for row in kept])
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        with open(self.path, "a", newline="", encoding="utf-8") as file:
+            csv.writer(file, lineterminator="\n").writerow(
+                [current_step(self.model)] + [f"{float(logs.get(name, np.nan)):.6g}" for name in self.COLUMNS[1:]])
+
+    def on_train_end(self, logs=None):
+        plots.save_loss_curves(read_losses(self.path), self.path.with_suffix(".png"))
+
+
+def read_losses(path) -> list[dict]:
+    """Rows of a losses.csv as dicts of numbers (an empty list if there is none)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            try:
+                rows.append({key: (int(value) if key == "step" else float(value))
+                             for key, value in row.items()})
+            except (TypeError, ValueError):
+                continue  # a line cut short by a kill mid-write
+    return rows
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """A tqdm.auto bar over the run's steps with the latest losses: a widget in a notebook,
+    a text bar in a terminal."""
+
+    def __init__(self, total: int, initial: int = 0):
+        super().__init__()
+        self.total, self.initial, self.bar = total, initial, None
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.total, initial=self.initial, unit="step", desc="training")
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        self.bar.set_postfix({name: f"{float(logs[name]):.3f}" for name in ("d_loss", "g_loss")
+                              if name in logs}, refresh=False)
+        self.bar.update(1)
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
