@@ -125,7 +125,7 @@ class ProgressBar(keras.callbacks.Callback):
     """A tqdm.auto bar over the run's steps with the latest losses: a widget in a notebook,
     a text bar in a terminal."""
 
-    def __init__(self, total: int, initial: int = 0):
+    def __init__(self, total: int | None, initial: int = 0):
         super().__init__()
         self.total, self.initial, self.bar = total, initial, None
 
@@ -142,3 +142,22 @@ class ProgressBar(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.bar.close()
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training after `seconds` of wall time (checked after every step)."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds, self.started = seconds, None
+
+    def on_train_begin(self, logs=None):
+        import time
+
+        self.started = time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        import time
+
+        if time.monotonic() - self.started >= self.seconds:
+            self.model.stop_training = True

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_command(commands)
     _add_features_command(commands)
     _add_evaluate_command(commands)
+    _add_train_command(commands)
+    _add_sample_command(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -151,16 +153,110 @@ def _run_evaluate(args) -> int:
 
 
 def _sample_checkpoint(path: Path, n: int, seed: int):
-    """n images from an unconditional generator saved as a .keras file."""
-    import keras
-    import numpy as np
+    """n images from a run checkpoint (.npz) or a saved generator (.keras)."""
+    from ganlab import recipes
 
-    generator = keras.saving.load_model(path, compile=False)
-    if isinstance(generator.input, dict):
-        raise ValueError(f"{path.name} is a conditional generator; evaluate its images with --images.")
-    latent = np.random.default_rng(seed).normal(size=(n, generator.input.shape[-1])).astype("float32")
-    images = generator.predict(latent, batch_size=256, verbose=0)
-    return np.clip(images, -1.0, 1.0)
+    return recipes.generate(recipes.load_generator(path), n, seed)
+
+
+def _add_train_command(commands) -> None:
+    from ganlab import recipes, training
+
+    command = commands.add_parser(
+        "train", help="train a GAN on the avatars (resumable)",
+        description="Train a GAN recipe on rendered avatars. Everything goes into --run-dir: "
+                    "checkpoints, sample grids, losses.csv/png, and metrics.json with --evaluate.")
+    command.add_argument("--run-dir", type=Path, required=True, help="the run folder")
+    command.add_argument("--resume", action="store_true",
+                         help="continue the run in --run-dir from its last checkpoint, with its settings")
+    command.add_argument("--recipe", default=recipes.DEFAULT_RECIPE, choices=sorted(recipes.RECIPES))
+    command.add_argument("--size", type=int, default=64, choices=data.SUPPORTED_SIZES)
+    command.add_argument("--width", type=_positive, default=32, help="DCGAN width (default 32)")
+    command.add_argument("--steps", type=_positive, default=None, help="generator steps to reach")
+    command.add_argument("--minutes", type=float, default=None, help="stop after this wall time")
+    command.add_argument("--batch-size", type=_positive, default=64)
+    command.add_argument("--n-images", type=_positive, default=10_000, help="avatars to train on")
+    command.add_argument("--seed", type=_non_negative, default=0, help="data and noise seed")
+    command.add_argument("--precision", default="auto", choices=training.PRECISIONS)
+    command.add_argument("--checkpoint-every", type=_positive, default=200)
+    command.add_argument("--sample-every", type=_positive, default=200)
+    command.add_argument("--evaluate", action="store_true",
+                         help="measure 2,000 samples at the end and write metrics.json")
+    command.set_defaults(run=_run_train)
+
+
+def _run_train(args) -> int:
+    from ganlab import checkpoints, recipes, training
+
+    latest = checkpoints.latest_checkpoint(args.run_dir)
+    if latest is not None and not args.resume:
+        raise ValueError(f"{_shown(args.run_dir)} already holds a run (last checkpoint "
+                         f"{latest.name}): pass --resume to continue it, or choose a new --run-dir.")
+    if args.resume and latest is None:
+        raise FileNotFoundError(f"--resume: no checkpoint in {_shown(args.run_dir)} to continue from.")
+    if args.steps is None and args.minutes is None:
+        raise ValueError("give --steps, --minutes, or both.")
+    if args.minutes is not None and args.minutes <= 0:
+        raise ValueError(f"--minutes must be more than 0; got {args.minutes}.")
+    if args.resume:
+        config = checkpoints.read_meta(latest)["config"]
+        print(f"resuming {_shown(args.run_dir)} from {latest.name} with its settings: {config}")
+    else:
+        config = {**recipes.run_settings(args.recipe, args.size, args.width),
+                  "batch_size": args.batch_size, "n_images": args.n_images, "seed": args.seed,
+                  "precision": training.choose_precision(args.precision)}
+    training.choose_precision(config["precision"])
+    avatars = data.load_avatars(config["n_images"], config["size"], config["seed"])
+    gan = recipes.build_gan(config)
+    step = training.train(gan, avatars.images, steps=args.steps, batch_size=config["batch_size"],
+                          run_dir=args.run_dir, seed=config["seed"], config=config,
+                          checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
+                          max_seconds=None if args.minutes is None else args.minutes * 60)
+    print(f"step {step}; samples: {_shown(args.run_dir / 'samples' / 'latest.png')}, "
+          f"losses: {_shown(args.run_dir / 'losses.png')}")
+    if args.evaluate:
+        _evaluate_run(gan, config, args.run_dir)
+    return 0
+
+
+def _evaluate_run(gan, config: dict, run_dir: Path) -> None:
+    import keras
+
+    from ganlab import features, metrics, recipes
+
+    keras.mixed_precision.set_global_policy("float32")
+    real = data.load_avatars(2000, config["size"], seed=100).images
+    generator = recipes.build_gan(config)
+    generator.set_weights(gan.get_weights())
+    images = recipes.generate(generator.ema_generator or generator.generator, 2000, seed=100)
+    results = metrics.evaluate(features.load_feature_network(), real, images)
+    coverage = results.pop("coverage")
+    for name, value in results.items():
+        print(f"{name:18} {value:10.4f}")
+    results["coverage"] = coverage.to_dict(orient="records")
+    (run_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def _add_sample_command(commands) -> None:
+    command = commands.add_parser("sample", help="write a grid of images from a checkpoint",
+                                  description="Generate images from a run checkpoint (.npz) or a "
+                                              "saved generator (.keras) and write them as a grid PNG.")
+    command.add_argument("--checkpoint", type=Path, required=True)
+    command.add_argument("--n", type=_positive, default=64)
+    command.add_argument("--seed", type=_non_negative, default=0, help="latent vector seed")
+    command.add_argument("--out", type=Path, default=Path("runs/sample.png"))
+    command.set_defaults(run=_run_sample)
+
+
+def _run_sample(args) -> int:
+    from ganlab import recipes
+
+    if args.out.suffix.lower() != ".png":
+        raise ValueError(f"--out {str(args.out)!r} must be a .png file name.")
+    images = data.to_uint8(recipes.generate(recipes.load_generator(args.checkpoint), args.n, args.seed))
+    path = plots.save_image_grid(images, args.out, columns=8, scale=2 if images.shape[1] <= 32 else 1)
+    print(f"{args.n} images: {_shown(path)}")
+    return 0
 
 
 def export_folder(avatars: data.AvatarDataset, folder: Path) -> Path:

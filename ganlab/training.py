@@ -308,9 +308,9 @@ def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step:
     return steps_left.map(batch_of, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
-def train(gan, images, labels=None, *, steps: int, batch_size: int = 64, run_dir, seed: int = 0,
+def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, run_dir, seed: int = 0,
           checkpoint_every: int = 200, sample_every: int = 200, config: dict | None = None,
-          progress: bool = True):
+          progress: bool = True, max_seconds: float | None = None):
     """Train `gan` (compiled) for `steps` generator steps, resuming `run_dir` if it has a checkpoint.
 
     Everything goes into `run_dir` (see `ganlab.callbacks`). A run stopped at any moment
@@ -318,17 +318,20 @@ def train(gan, images, labels=None, *, steps: int, batch_size: int = 64, run_dir
     the same step count, weights, optimizer state, noise and data position, so at most
     `checkpoint_every` steps are repeated.
 
-    Returns the step reached.
+    `max_seconds` stops earlier, after that much wall time (a checkpoint is written);
+    with `steps=None` the time budget alone decides. Returns the step reached.
     """
     from ganlab import callbacks, checkpoints
 
     images = np.asarray(images)
-    _check_run(steps, batch_size, len(images), checkpoint_every, sample_every)
+    if steps is None and max_seconds is None:
+        raise ValueError("give steps, max_seconds, or both: otherwise training never ends.")
+    _check_run(steps or 1, batch_size, len(images), checkpoint_every, sample_every)
     start = 0
     latest = checkpoints.latest_checkpoint(run_dir)
     if latest is not None:
         start = checkpoints.restore_checkpoint(gan, latest)
-    if start >= steps:
+    if steps is not None and start >= steps:
         return start
     fixed = np.random.default_rng(seed).normal(size=(32, gan.latent_dim)).astype("float32")
     fixed_labels = {name: np.asarray(labels[name])[:32] for name in gan.conditions} if labels else None
@@ -339,9 +342,13 @@ def train(gan, images, labels=None, *, steps: int, batch_size: int = 64, run_dir
                 callbacks.Checkpointer(run_dir, checkpoint_every, config)]
     if progress:
         monitors.append(callbacks.ProgressBar(steps, initial=start))
+    if max_seconds is not None:
+        monitors.append(callbacks.TimeBudget(max_seconds))
     batches = step_batches(images, {n: labels[n] for n in gan.conditions} if labels else None,
-                           batch_size=batch_size, seed=seed, start_step=start, steps=steps)
-    gan.fit(batches, epochs=1, steps_per_epoch=steps - start, verbose=0, callbacks=monitors)
+                           batch_size=batch_size, seed=seed, start_step=start,
+                           steps=steps if steps is not None else 2 ** 62)
+    gan.fit(batches, epochs=1, steps_per_epoch=None if steps is None else steps - start, verbose=0,
+            callbacks=monitors)
     return callbacks.current_step(gan)
 
 

@@ -43,7 +43,7 @@ def test_help_describes_the_data_command():
     (["data", "--n", "ten"], "--n: must be a whole number, got 'ten'"),
     (["data", "--size", "48"], "--size: invalid choice: 48"),
     (["data", "--seed", "-1"], "--seed: must be zero or more"),
-    (["train"], "invalid choice: 'train'"),
+    (["paint"], "invalid choice: 'paint'"),
     (["data", "--weights", "[1,2"], "--weights: not valid JSON"),
     (["data", "--weights", "[1, 2]"], "--weights: must be a JSON object"),
     (["data", "--weights", '{"skin_tone": {"pail": 1}}'], "unknown skin_tone class(es) ['pail']"),

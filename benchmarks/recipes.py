@@ -1,0 +1,81 @@
+"""Compare training recipes at an equal wall-clock budget on the 2-core course machine.
+
+    python benchmarks/recipes.py hinge_sn --minutes 10
+
+Trains one recipe on 10,000 avatars (seed 0), then measures 2,000 samples of the
+(EMA) generator against 2,000 real avatars (seed 100) with the course's metrics, and
+appends a row to benchmarks/recipes.json. `--table` prints all rows as Markdown.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import keras
+
+from ganlab import data, features, metrics, recipes, training
+
+RESULTS = Path(__file__).with_name("recipes.json")
+
+
+def measure(gan, size: int, n: int = 2000) -> dict:
+    network = features.load_feature_network()
+    real = data.load_avatars(n, size, seed=100, progress=False)
+    generated = recipes.generate(gan.ema_generator or gan.generator, n, seed=100)
+    result = metrics.evaluate(network, real.images, generated, kid_subset_size=1000)
+    coverage = result.pop("coverage").set_index("attribute")
+    for name in ("skin_tone", "hair_color", "hat", "accessory"):
+        result[f"{name}_produced"] = float(coverage.loc[name, "classes_produced"])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("recipe", nargs="?", choices=sorted(recipes.RECIPES))
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--size", type=int, default=64, choices=(32, 64))
+    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--precision", default="auto", choices=training.PRECISIONS)
+    parser.add_argument("--table", action="store_true", help="print the results table and stop")
+    args = parser.parse_args()
+    if args.table:
+        return print_table()
+    policy = training.choose_precision(args.precision)
+    keras.utils.set_random_seed(0)
+    avatars = data.load_avatars(10_000, args.size, seed=0)
+    settings = recipes.run_settings(args.recipe, args.size, args.width)
+    gan = recipes.build_gan(settings)
+    run_dir = Path("runs/recipes") / f"{args.recipe}-{args.size}px-w{args.width}-{policy}"
+    started = time.monotonic()
+    step = training.train(gan, avatars.images, steps=None, batch_size=args.batch, run_dir=run_dir,
+                          checkpoint_every=500, sample_every=250, max_seconds=args.minutes * 60,
+                          config={**settings, "batch_size": args.batch, "n_images": 10_000, "seed": 0,
+                                  "precision": policy})
+    minutes = (time.monotonic() - started) / 60
+    # Measure every recipe the same way: its weights in a float32 copy of the networks.
+    keras.mixed_precision.set_global_policy("float32")
+    twin = recipes.build_gan(settings)
+    twin.set_weights(gan.get_weights())
+    row = {"recipe": args.recipe, "size": args.size, "width": args.width, "batch": args.batch,
+           "dtype_policy": policy, "steps": step, "minutes": round(minutes, 2), "run_dir": str(run_dir),
+           **{k: round(v, 4) for k, v in measure(twin, args.size).items()}}
+    rows = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    RESULTS.write_text(json.dumps(rows + [row], indent=2) + "\n")
+    print(json.dumps(row, indent=2))
+    return 0
+
+
+def print_table() -> int:
+    rows = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    columns = ["recipe", "size", "width", "dtype_policy", "steps", "minutes", "avatar_fid", "kid_mean",
+               "precision", "recall", "skin_tone_produced", "hair_color_produced"]
+    print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""Named training recipes, and rebuilding a GAN from a run's settings.
+
+A run's settings (a recipe name plus size, width, latent size) are stored in its
+checkpoints, so `sample`, `evaluate` and `--resume` can rebuild the same networks.
+
+Taught in 04_training_on_avatars.ipynb (the comparison in 06_challenges.ipynb).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from ganlab import checkpoints, models, training
+
+RECIPES = {
+    # The TensorFlow DCGAN tutorial's choices: cross-entropy (non-saturating G), batch
+    # norm in D, Adam 2e-4 with beta_1 0.5 for both, no EMA.
+    "tutorial": dict(loss="non_saturating", normalization="batch", spectral_norm=False, r1=0.0,
+                     lr_g=2e-4, lr_d=2e-4, beta_1=0.5, beta_2=0.999, ema=None),
+    # Hinge loss + spectral norm in D (Miyato et al. 2018), two time-scale learning
+    # rates (Heusel et al. 2017), an EMA of the generator's weights.
+    "hinge_sn": dict(loss="hinge", normalization=None, spectral_norm=True, r1=0.0,
+                     lr_g=2e-4, lr_d=4e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
+    # Non-saturating loss with an R1 penalty on real images (Mescheder et al. 2018), EMA.
+    "ns_r1": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=1.0,
+                  lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
+}
+DEFAULT_RECIPE = "hinge_sn"
+
+
+def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
+                 latent_dim: int = 128) -> dict:
+    """The settings that define a run's networks and optimizers (stored in checkpoints)."""
+    if recipe not in RECIPES:
+        raise ValueError(f"unknown recipe {recipe!r}; known recipes: {', '.join(RECIPES)}.")
+    return {"recipe": recipe, "size": size, "width": width, "latent_dim": latent_dim}
+
+
+def build_gan(settings: dict) -> training.GAN:
+    """A compiled GAN for `run_settings(...)`."""
+    recipe = RECIPES[settings["recipe"]]
+    size, width = settings["size"], settings["width"]
+    generator = models.dcgan_generator(latent_dim=settings["latent_dim"], size=size, width=width)
+    discriminator = models.dcgan_discriminator(size=size, width=width,
+                                               normalization=recipe["normalization"],
+                                               spectral_norm=recipe["spectral_norm"])
+    gan = training.GAN(generator, discriminator, loss=recipe["loss"], ema_decay=recipe["ema"],
+                       r1_weight=recipe["r1"])
+    betas = dict(beta_1=recipe["beta_1"], beta_2=recipe["beta_2"])
+    gan.compile(keras.optimizers.Adam(recipe["lr_g"], **betas),
+                keras.optimizers.Adam(recipe["lr_d"], **betas))
+    return gan
+
+
+def load_generator(path: str | Path):
+    """Something that maps latent vectors to images, from a run checkpoint (.npz: the
+    EMA generator if the recipe has one) or a saved Keras generator (.keras)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {str(path)!r} does not exist.")
+    if path.suffix == ".keras":
+        return keras.saving.load_model(path, compile=False)
+    settings = checkpoints.read_meta(path)["config"]
+    if "recipe" not in settings:
+        raise ValueError(f"{path.name} does not record its run settings; it was not written by "
+                         "`python -m ganlab train`.")
+    gan = build_gan(settings)
+    checkpoints.restore_checkpoint(gan, path)
+    return gan.ema_generator or gan.generator
+
+
+def generate(generator, n: int, seed: int = 0) -> np.ndarray:
+    """n images (float32 in [-1, 1]) from standard normal latent vectors drawn from `seed`."""
+    if isinstance(generator.input, dict):
+        raise ValueError("this is a conditional generator: it needs labels as well as latent vectors.")
+    latent = np.random.default_rng(seed).normal(size=(n, generator.input.shape[-1])).astype("float32")
+    return np.clip(generator.predict(latent, batch_size=256, verbose=0), -1.0, 1.0)
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "generator"
+
+
+def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
+                   folder: str | Path | None = None) -> dict:
+    """Copy a run's (EMA) generator into data/generator/ with a card and a model card."""
+    import hashlib
+    import json
+
+    folder = Path(folder) if folder is not None else SHIPPED
+    settings = checkpoints.read_meta(checkpoint)["config"]
+    generator = load_generator(checkpoint)
+    folder.mkdir(parents=True, exist_ok=True)
+    fresh = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"])
+    fresh.set_weights(generator.get_weights())
+    weights = folder / "generator.weights.h5"
+    fresh.save_weights(weights)
+    card = {"settings": settings, "steps": checkpoints.read_meta(checkpoint)["step"],
+            "minutes": round(minutes, 2), "metrics": metrics,
+            "command": f"python -m ganlab train --run-dir RUN --recipe {settings['recipe']} "
+                       f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate",
+            "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
+    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return card
+
+
+def load_shipped_generator(folder: str | Path | None = None):
+    """The trained generator shipped in data/generator/ (never downloads)."""
+    import hashlib
+    import json
+
+    folder = Path(folder) if folder is not None else SHIPPED
+    weights, card_path = folder / "generator.weights.h5", folder / "card.json"
+    if not weights.is_file() or not card_path.is_file():
+        raise FileNotFoundError(f"the shipped generator is missing ({weights}); restore data/generator/ "
+                                "with git, or train one with `python -m ganlab train`.")
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    if hashlib.sha256(weights.read_bytes()).hexdigest() != card["weights_sha256"]:
+        raise ValueError(f"{weights} is damaged or was changed (checksum mismatch with card.json); "
+                         "restore it with git.")
+    settings = card["settings"]
+    generator = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"])
+    generator.load_weights(weights)
+    return generator
+
+
+def generator_card(card: dict) -> str:
+    """The shipped generator's model card, made from its card.json."""
+    m, s = card["metrics"], card["settings"]
+    return f"""# Model card: the shipped avatar generator
+
+The EMA generator of one run of the default recipe, `{s["recipe"]}` (hinge loss, spectral
+norm in the discriminator, Adam 2e-4 / 4e-4 with betas (0, 0.99), an exponential moving
+average of the generator's weights), DCGAN {s["size"]}x{s["size"]}, width {s["width"]},
+latent size {s["latent_dim"]}, batch {s["batch_size"]}, trained in {s["precision"]} on
+{s["n_images"]:,} avatars (seed {s["seed"]}). Notebooks load it with
+`ganlab.recipes.load_shipped_generator()` to show results without training.
+
+- Made by: `{card["command"]}` (here through `benchmarks/recipes.py {s["recipe"]} --minutes 10`,
+  which runs the same training)
+- Steps: {card["steps"]:,} in {card["minutes"]} minutes of wall time on the 2-core course machine
+- Weights: `generator.weights.h5` (SHA-256 `{card["weights_sha256"][:16]}...`, checked when loaded)
+
+Measured on 2,000 samples (latent seed 100) against 2,000 real avatars (seed 100):
+
+| Avatar-FID | KID | precision | recall | classes produced | skin tones | hair colours |
+|---|---|---|---|---|---|---|
+| {m["avatar_fid"]:.1f} | {m["kid_mean"]:.2f} ± {m["kid_std"]:.2f} | {m["precision"]:.3f} | {m["recall"]:.3f} | {m["classes_produced"]:.1%} | {m["skin_tone_produced"]:.0%} | {m["hair_color_produced"]:.0%} |
+
+Avatar-FID is the course's own (see `data/feature_network/`), not comparable with
+Inception-FID. Recall 0 means the samples cover a tighter region than the real data:
+they are softer and less varied in detail than real avatars, as a 10-minute CPU run is.
+"""

@@ -1,0 +1,39 @@
+"""Recipes: building a GAN from stored settings, and the shipped generator."""
+
+import numpy as np
+import pytest
+
+from ganlab import data, recipes, training
+
+
+def test_unknown_recipe_lists_the_known_ones():
+    with pytest.raises(ValueError, match="unknown recipe 'magic'; known recipes: tutorial, hinge_sn"):
+        recipes.run_settings("magic")
+
+
+def test_every_recipe_builds_a_compiled_gan():
+    for name in recipes.RECIPES:
+        gan = recipes.build_gan(recipes.run_settings(name, size=32, width=4, latent_dim=8))
+        assert gan.loss_name == recipes.RECIPES[name]["loss"]
+        assert (gan.ema_generator is not None) == (recipes.RECIPES[name]["ema"] is not None)
+
+
+def test_ship_and_load_a_generator(tmp_path):
+    settings = {**recipes.run_settings("hinge_sn", size=32, width=4, latent_dim=8), "batch_size": 16,
+                "n_images": 32, "seed": 0, "precision": "float32"}
+    gan = recipes.build_gan(settings)
+    avatars = data.load_avatars(32, 32, seed=3, cache_dir=tmp_path / "cache", workers=1, progress=False)
+    training.train(gan, avatars.images, steps=2, batch_size=16, run_dir=tmp_path / "run",
+                   checkpoint_every=2, sample_every=2, config=settings, progress=False)
+    card = recipes.ship_generator(tmp_path / "run" / "checkpoint-00000002.npz", {"avatar_fid": 1.0},
+                                  minutes=0.1, folder=tmp_path / "shipped")
+    assert card["steps"] == 2 and card["settings"]["recipe"] == "hinge_sn"
+    shipped = recipes.load_shipped_generator(tmp_path / "shipped")
+    expected = recipes.generate(gan.ema_generator, 4, seed=1)
+    assert np.allclose(recipes.generate(shipped, 4, seed=1), expected, atol=1e-5)
+    weights = tmp_path / "shipped" / "generator.weights.h5"
+    weights.write_bytes(weights.read_bytes()[:-50] + b"\0" * 50)
+    with pytest.raises(ValueError, match="damaged or was changed"):
+        recipes.load_shipped_generator(tmp_path / "shipped")
+    with pytest.raises(FileNotFoundError, match="shipped generator is missing"):
+        recipes.load_shipped_generator(tmp_path / "nowhere")
