@@ -57,8 +57,16 @@ def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices:
     return image_grid(pairs, columns=2 * pairs_per_row)
 
 
+def moving_average(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last `window` values at each position (fewer at the start)."""
+    totals = np.cumsum(np.insert(np.asarray(values, dtype=float), 0, 0.0))
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    return (totals[1:] - totals[np.arange(1, len(values) + 1) - counts]) / counts
+
+
 def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
-    """Plot d_loss and g_loss (top) and mean D(x), D(G(z)) (bottom) against the step.
+    """Plot d_loss and g_loss (top) and mean D(x), D(G(z)) (bottom) against the step:
+    each step faintly, a 25-step moving average boldly.
 
     Taught in 04_training_on_avatars.ipynb.
     """
@@ -67,8 +75,12 @@ def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
     figure = Figure(figsize=(8, 5), layout="constrained")
     losses_axes, d_axes = figure.subplots(2, 1, sharex=True)
     steps = [row["step"] for row in rows]
-    for name, axes in (("d_loss", losses_axes), ("g_loss", losses_axes), ("d_real", d_axes), ("d_fake", d_axes)):
-        axes.plot(steps, [row[name] for row in rows], label=name, linewidth=1)
+    for index, (name, axes) in enumerate((("d_loss", losses_axes), ("g_loss", losses_axes),
+                                          ("d_real", d_axes), ("d_fake", d_axes))):
+        values = np.array([row[name] for row in rows], dtype=float)
+        colour = f"C{index % 2}"
+        axes.plot(steps, values, color=colour, linewidth=0.5, alpha=0.3)  # every step: noisy
+        axes.plot(steps, moving_average(values, 25), color=colour, linewidth=1.5, label=f"{name} (mean of 25 steps)")
     losses_axes.set_ylabel("loss")
     d_axes.set_ylabel("mean D (probability real)")
     d_axes.set_xlabel("step")

@@ -35,3 +35,13 @@ def test_nearest_neighbour_grid_puts_each_match_beside_its_sample():
     grid = plots.nearest_neighbour_grid(generated, training, np.array([2, 0]), pairs_per_row=2)
     cells = [grid[2:6, 2 + 6 * column:6 + 6 * column, 0].mean() for column in range(4)]
     assert cells == [1, 30, 2, 10]
+
+
+def test_moving_average_uses_what_is_there_at_the_start():
+    assert np.allclose(plots.moving_average(np.array([2.0, 4.0, 6.0, 8.0]), 2), [2.0, 3.0, 5.0, 7.0])
+
+
+def test_loss_curves_are_drawn(tmp_path):
+    rows = [{"step": s, "d_loss": 1.0, "g_loss": 2.0, "d_real": 0.6, "d_fake": 0.4} for s in range(1, 40)]
+    with Image.open(plots.save_loss_curves(rows, tmp_path / "l.png")) as picture:
+        assert picture.size == (800, 500)
