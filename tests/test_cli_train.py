@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from ganlab import checkpoints, cli
+from ganlab import checkpoints, cli, recipes
 
 TINY = ["--size", "32", "--width", "4", "--n-images", "64", "--batch-size", "16",
         "--checkpoint-every", "2", "--sample-every", "2", "--precision", "float32"]
@@ -20,7 +20,7 @@ def test_train_resume_and_sample(tmp_path, cache, capsys):
     assert checkpoints.latest_checkpoint(run).name == "checkpoint-00000004.npz"
     assert (run / "samples" / "latest.png").exists() and (run / "losses.png").exists()
     meta = checkpoints.read_meta(run / "checkpoint-00000004.npz")
-    assert meta["config"]["recipe"] == "hinge_sn" and meta["config"]["size"] == 32
+    assert meta["config"]["recipe"] == recipes.DEFAULT_RECIPE and meta["config"]["size"] == 32
 
     assert cli.main(["train", "--run-dir", str(run), "--resume", "--steps", "6"]) == 0
     assert "resuming" in capsys.readouterr().out

@@ -11,6 +11,11 @@ def test_unknown_recipe_lists_the_known_ones():
         recipes.run_settings("magic")
 
 
+def test_every_recipe_is_described_and_the_default_exists():
+    assert set(recipes.DESCRIPTIONS) == set(recipes.RECIPES)
+    assert recipes.DEFAULT_RECIPE in recipes.RECIPES
+
+
 def test_every_recipe_builds_a_compiled_gan():
     for name in recipes.RECIPES:
         gan = recipes.build_gan(recipes.run_settings(name, size=32, width=4, latent_dim=8))
