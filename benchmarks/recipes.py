@@ -14,16 +14,13 @@ from pathlib import Path
 
 import keras
 
-from ganlab import data, features, metrics, recipes, training
+from ganlab import data, recipes, training
 
 RESULTS = Path(__file__).with_name("recipes.json")
 
 
-def measure(gan, size: int, n: int = 2000) -> dict:
-    network = features.load_feature_network()
-    real = data.load_avatars(n, size, seed=100, progress=False)
-    generated = recipes.generate(gan.ema_generator or gan.generator, n, seed=100)
-    result = metrics.evaluate(network, real.images, generated, kid_subset_size=1000)
+def coverage_row(result: dict) -> dict:
+    """The metrics of `recipes.measure`, with the coverage of a few attributes as columns."""
     coverage = result.pop("coverage").set_index("attribute")
     for name in ("skin_tone", "hair_color", "hat", "accessory"):
         result[f"{name}_produced"] = float(coverage.loc[name, "classes_produced"])
@@ -54,13 +51,9 @@ def main() -> int:
                           config={**settings, "batch_size": args.batch, "n_images": 10_000, "seed": 0,
                                   "precision": policy})
     minutes = (time.monotonic() - started) / 60
-    # Measure every recipe the same way: its weights in a float32 copy of the networks.
-    keras.mixed_precision.set_global_policy("float32")
-    twin = recipes.build_gan(settings)
-    twin.set_weights(gan.get_weights())
     row = {"recipe": args.recipe, "size": args.size, "width": args.width, "batch": args.batch,
            "dtype_policy": policy, "steps": step, "minutes": round(minutes, 2), "run_dir": str(run_dir),
-           **{k: round(v, 4) for k, v in measure(twin, args.size).items()}}
+           **{k: round(v, 4) for k, v in coverage_row(recipes.measure(gan, settings)).items()}}
     rows = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     RESULTS.write_text(json.dumps(rows + [row], indent=2) + "\n")
     print(json.dumps(row, indent=2))

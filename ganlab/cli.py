@@ -220,16 +220,9 @@ def _run_train(args) -> int:
 
 
 def _evaluate_run(gan, config: dict, run_dir: Path) -> None:
-    import keras
+    from ganlab import recipes
 
-    from ganlab import features, metrics, recipes
-
-    keras.mixed_precision.set_global_policy("float32")
-    real = data.load_avatars(2000, config["size"], seed=100).images
-    generator = recipes.build_gan(config)
-    generator.set_weights(gan.get_weights())
-    images = recipes.generate(generator.ema_generator or generator.generator, 2000, seed=100)
-    results = metrics.evaluate(features.load_feature_network(), real, images)
+    results = recipes.measure(gan, config)
     coverage = results.pop("coverage")
     for name, value in results.items():
         print(f"{name:18} {value:10.4f}")

@@ -102,15 +102,16 @@ def extract_features(network, images, batch_size: int = 256, progress: bool | No
 
     Runs in batches; `progress` None shows a progress bar from 4,096 images on.
     """
-    return _run(network, images, batch_size, progress)[0]
+    return features_and_attributes(network, images, batch_size, progress)[0]
 
 
 def predict_attributes(network, images, batch_size: int = 256, progress: bool | None = None) -> dict:
     """Predicted class of each attribute for each image: {attribute: int array [n]}."""
-    return _run(network, images, batch_size, progress)[1]
+    return features_and_attributes(network, images, batch_size, progress)[1]
 
 
-def _run(network, images, batch_size, progress):
+def features_and_attributes(network, images, batch_size: int = 256, progress: bool | None = None):
+    """Both at once, in one pass: (features [n, 256], {attribute: predicted classes [n]})."""
     import keras
     from tqdm.auto import tqdm
 

@@ -162,8 +162,8 @@ def evaluate(network, real_images, generated_images, kid_subset_size: int = 1000
     attributes), total_variation (mean over attributes), and coverage (the per-attribute
     table of `attribute_coverage`).
     """
-    real_features, real_predicted = feature_network._run(network, real_images, 256, progress)
-    fake_features, fake_predicted = feature_network._run(network, generated_images, 256, progress)
+    real_features, real_predicted = feature_network.features_and_attributes(network, real_images, 256, progress)
+    fake_features, fake_predicted = feature_network.features_and_attributes(network, generated_images, 256, progress)
     kid_mean, kid_std = kernel_inception_distance(real_features, fake_features, kid_subset_size)
     precision, recall = precision_recall(real_features, fake_features)
     coverage = attribute_coverage(real_predicted, fake_predicted)
