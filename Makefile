@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lab bench sample clean-cache help
+.PHONY: demo test lab bench sample clean-cache notebooks help
 
 help:
 	@echo "make demo   render the avatar dataset, train the default GAN for 3 minutes (DEMO_MINUTES=10 for the full run)"
@@ -42,6 +42,12 @@ bench: $(INSTALLED)
 sample: $(INSTALLED)
 	rm -rf data/sample
 	$(BIN)/python -m ganlab data --n 64 --size 64 --seed 0 --workers 1 --preview data/sample/grid.png --export data/sample
+
+# Re-execute the chapters in place, top to bottom, as they are committed (make notebooks
+# NOTEBOOKS=notebooks/02_loss_math.ipynb for one). nbval in make test then re-checks them.
+NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
+notebooks: $(INSTALLED)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
 
 clean-cache:
 	rm -rf data/cache

@@ -7,7 +7,7 @@ pixels, per side, can influence one output value), and for convolutions how many
 the kernel's taps ever touch real data rather than padding. On a 1 x 1 map with
 "same" padding only the centre tap of a 5x5 kernel does: the other 24 multiply zeros.
 
-Taught in 03_the_article_networks.ipynb.
+Taught in 03_dense_generator_and_conv_discriminator.ipynb.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def layer_table(model: keras.Model):
     model's input that reach one output value), live_taps ("1x1 of 5x5"), and
     live_parameters (parameters that multiply real data somewhere).
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     import pandas as pd
 
@@ -65,7 +65,7 @@ def live_taps(side: int, kernel: int, stride: int, padding: str) -> tuple[int, i
     Padding as TensorFlow does it: "same" gives ceil(side / stride) outputs and puts
     the extra padding row at the end; "valid" pads nothing.
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     if padding == "same":
         out_side = math.ceil(side / stride)
@@ -75,6 +75,26 @@ def live_taps(side: int, kernel: int, stride: int, padding: str) -> tuple[int, i
     used = {tap for position in range(out_side) for tap in range(kernel)
             if 0 <= position * stride - before + tap < side}
     return len(used), out_side
+
+
+def multiply_adds(model: keras.Model) -> int:
+    """Multiply-adds to run `model` on one input: the usual measure of compute cost.
+
+    Dense: inputs x units. Conv2D: output positions x kernel area x in x out channels.
+    Conv2DTranspose: input positions x kernel area x in x out channels. (Biases,
+    activations and normalization are a few percent more and are not counted.)
+
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
+    """
+    total = 0
+    for layer in model.layers:
+        inner = getattr(layer, "layer", layer)  # through SpectralNormalization
+        if isinstance(inner, layers.Dense):
+            total += inner.kernel.shape[0] * inner.kernel.shape[1]
+        elif isinstance(inner, (layers.Conv2D, layers.Conv2DTranspose)):
+            spatial = layer.input.shape if isinstance(inner, layers.Conv2DTranspose) else layer.output.shape
+            total += spatial[1] * spatial[2] * math.prod(inner.kernel.shape)
+    return int(total)
 
 
 def _convolution(layer):

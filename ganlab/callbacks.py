@@ -7,7 +7,7 @@ All of them go into one run folder:
     run/samples/latest.png
     run/losses.csv, run/losses.png
 
-Taught in 04_training_on_avatars.ipynb.
+Taught in 04_training.ipynb.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ batch of step s from s alone. Files are written under a temporary name and then
 renamed, so a run killed at any moment (even with kill -9) leaves either the old
 checkpoint or the new one, never half a file.
 
-Taught in 04_training_on_avatars.ipynb.
+Taught in 04_training.ipynb.
 """
 
 from __future__ import annotations

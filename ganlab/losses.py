@@ -133,7 +133,7 @@ LOSSES = {
 def loss_pair(name: str):
     """(generator_loss, discriminator_loss) for a variant name; ValueError lists the names.
 
-    Taught in 04_training_on_avatars.ipynb.
+    Taught in 04_training.ipynb.
     """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}.")

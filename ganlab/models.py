@@ -35,7 +35,7 @@ def seed_dense_generator(latent_dim: int = 100, reshape: bool = True) -> keras.M
     total size of the tensor must be unchanged"). `reshape=False` builds the stack
     up to that point, to inspect it. Layer names h0 ... h13 follow the article.
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     _check_positive(latent_dim, "latent_dim")
     latent = keras.Input((latent_dim,), name="latent")
@@ -56,7 +56,7 @@ def seed_conv_discriminator(size: int = 64) -> keras.Model:
     hold 52,432,896 of the 69,848,193 parameters and only their kernels' centre tap
     ever touches data (see `ganlab.anatomy.layer_table`).
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     _check_size(size)
     image = keras.Input((size, size, 3), name="image")
@@ -76,7 +76,7 @@ def dense_generator(latent_dim: int = 100, size: int = 64,
     Dense -> batch norm -> leaky ReLU for each hidden layer, then a tanh layer with one
     unit per pixel and colour, reshaped to an image in [-1, 1].
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     _check_positive(latent_dim, "latent_dim")
     _check_size(size)
@@ -97,7 +97,7 @@ def conv_discriminator(size: int = 64, filters: tuple[int, ...] = (64, 128, 256,
     As many 5x5 stride-2 convolutions as halve the image down to 4 x 4 (4 at 64 px,
     3 at 32 px), leaky ReLU 0.2, flatten, one linear unit (a logit).
 
-    Taught in 03_the_article_networks.ipynb.
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
     _check_size(size)
     image = keras.Input((size, size, 3), name="image")
@@ -127,7 +127,7 @@ def dcgan_generator(latent_dim: int = 128, size: int = 64, width: int = 32,
             becomes an integer input whose embedding is joined to the latent vector.
             The model then takes a dict {"latent": z, "skin_tone": labels, ...}.
 
-    Taught in 04_training_on_avatars.ipynb (conditional: 07_social_media_applications).
+    Taught in 04_training.ipynb (conditional: 07_social_media_applications).
     """
     _check_positive(latent_dim, "latent_dim")
     _check_positive(width, "width")
@@ -167,7 +167,7 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
             term <embedding(label), features> per attribute (Miyato & Koyama 2018),
             and the model takes a dict {"image": x, "skin_tone": labels, ...}.
 
-    Taught in 04_training_on_avatars.ipynb (options: 06_challenges.ipynb).
+    Taught in 04_training.ipynb (options: 06_challenges.ipynb).
     """
     _check_size(size)
     _check_positive(width, "width")

@@ -68,7 +68,7 @@ def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
     """Plot d_loss and g_loss (top) and mean D(x), D(G(z)) (bottom) against the step:
     each step faintly, a 25-step moving average boldly.
 
-    Taught in 04_training_on_avatars.ipynb.
+    Taught in 04_training.ipynb.
     """
     from matplotlib.figure import Figure  # no pyplot: nothing is shown, no backend is changed
 
@@ -90,3 +90,91 @@ def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100)
     return path
+
+
+# 2-D toy GAN views (GAN Lab's colours: real data green, generated data purple)
+REAL_COLOUR, FAKE_COLOUR = "#1b7837", "#762a83"
+_TOY_TITLES = ("real (green) and generated (purple)", "D(x): green = \"real\", purple = \"fake\"",
+               "G warps its noise grid [-1, 1]\u00b2", "losses")
+
+
+def draw_toy_views(snapshots, figure=None):
+    """Four views of a 2-D GAN per snapshot (`ganlab.toy.ToySnapshot`), one row each:
+    the points; D's decision surface with the points on it; the noise grid mapped
+    through G; the loss curves up to that step (x axis shared by the rows).
+
+    Returns a matplotlib Figure (no pyplot). Taught in 01_background_and_concepts.ipynb.
+    """
+    from matplotlib.figure import Figure
+
+    snapshots = list(snapshots) if isinstance(snapshots, (list, tuple)) else [snapshots]
+    if figure is None:
+        figure = Figure(figsize=(13, 3.1 * len(snapshots)), layout="constrained")
+    last_step = max(max(snapshot.step for snapshot in snapshots), 1)
+    axes_rows = figure.subplots(len(snapshots), 4, squeeze=False)
+    for row, axes in enumerate(axes_rows):
+        snapshot = snapshots[row]
+        if row:
+            axes[3].sharey(axes_rows[0][3])  # one loss scale for all rows
+        _draw_toy_points(axes[0], snapshot)
+        image = _draw_toy_surface(axes[1], snapshot)
+        _draw_toy_warped_grid(axes[2], snapshot)
+        _draw_toy_losses(axes[3], snapshot, last_step)
+        figure.colorbar(image, ax=axes[1], shrink=0.8, ticks=[0, 0.5, 1])
+        axes[0].set_ylabel(f"step {snapshot.step}", fontsize=12, fontweight="bold")
+        if row == 0:
+            axes[3].legend(loc="upper right", fontsize=8)
+        for column, title in enumerate(_TOY_TITLES if row == 0 else ()):
+            axes[column].set_title(title, fontsize=10)
+    return figure
+
+
+def _square(axes, snapshot) -> None:
+    limit = float(snapshot.surface_axis[-1])
+    axes.set_xlim(-limit, limit)
+    axes.set_ylim(-limit, limit)
+    axes.set_aspect("equal")
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+def _draw_toy_points(axes, snapshot) -> None:
+    axes.scatter(*snapshot.real_points.T, s=3, color=REAL_COLOUR, alpha=0.6)
+    axes.scatter(*snapshot.generated_points.T, s=3, color=FAKE_COLOUR, alpha=0.6)
+    _square(axes, snapshot)
+
+
+def _draw_toy_surface(axes, snapshot):
+    from matplotlib import colormaps
+
+    # purple (D says "fake") - white (1/2) - green (D says "real"), in 10 bands: read like contours
+    colours = colormaps["PRGn"].resampled(10)
+    limit = float(snapshot.surface_axis[-1])
+    image = axes.imshow(snapshot.surface, origin="lower", extent=(-limit, limit, -limit, limit),
+                        cmap=colours, vmin=0.0, vmax=1.0, alpha=0.8, interpolation="bilinear")
+    for points, colour in ((snapshot.real_points, REAL_COLOUR), (snapshot.generated_points, FAKE_COLOUR)):
+        axes.scatter(*points.T, s=5, color=colour, edgecolors="white", linewidths=0.3)
+    _square(axes, snapshot)
+    return image
+
+
+def _draw_toy_warped_grid(axes, snapshot) -> None:
+    axes.scatter(*snapshot.real_points.T, s=2, color=REAL_COLOUR, alpha=0.25)
+    half = len(snapshot.warped_grid) // 2
+    for index, line in enumerate(snapshot.warped_grid):  # horizontal lines dark, vertical light
+        axes.plot(*line.T, color=FAKE_COLOUR, linewidth=0.8, alpha=1.0 if index < half else 0.45)
+    _square(axes, snapshot)
+
+
+def _draw_toy_losses(axes, snapshot, last_step: int) -> None:
+    steps = np.arange(1, snapshot.step + 1)
+    for name, values, colour in (("D loss", snapshot.d_losses, "C0"), ("G loss", snapshot.g_losses, "C1")):
+        axes.plot(steps, values, color=colour, linewidth=0.5, alpha=0.3)  # every step: noisy
+        axes.plot(steps, moving_average(values, 25), color=colour, linewidth=1.5, label=f"{name} (mean of 25)")
+    if snapshot.loss in ("minimax", "non_saturating"):  # cross-entropy D loss when D(x) = 1/2 everywhere
+        axes.axhline(2 * np.log(2), color="grey", linestyle="--", linewidth=1, label="2 log 2")
+    if not len(snapshot.d_losses):
+        axes.text(0.5, 0.25, "no steps yet", transform=axes.transAxes, ha="center", color="grey")
+    axes.set_xlim(0, last_step)
+    axes.set_xlabel("step")
+

@@ -3,7 +3,7 @@
 A run's settings (a recipe name plus size, width, latent size) are stored in its
 checkpoints, so `sample`, `evaluate` and `--resume` can rebuild the same networks.
 
-Taught in 04_training_on_avatars.ipynb (the comparison in 06_challenges.ipynb).
+Taught in 04_training.ipynb (the comparison in 06_challenges.ipynb).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Each step returns that step's d_loss, g_loss, d_real (mean D(x)) and d_fake (mea
 D(G(z))), where D is the probability sigmoid(logit) ("how real does D find it"); with
 several discriminator steps, the D numbers are their mean.
 
-Taught in 04_training_on_avatars.ipynb.
+Taught in 04_training.ipynb.
 """
 
 from __future__ import annotations
@@ -250,19 +250,21 @@ def choose_precision(requested: str = "auto", cpu_flags: set[str] | None = None,
     """
     if requested not in PRECISIONS:
         raise ValueError(f"unknown precision {requested!r}; choose one of {', '.join(PRECISIONS)}.")
-    policy = requested
-    if requested == "auto":
-        if has_gpu is None:
-            has_gpu = bool(tf.config.list_physical_devices("GPU"))
-        flags = _cpu_flags() if cpu_flags is None else cpu_flags
-        if has_gpu:
-            policy = "mixed_float16"
-        elif flags & {"avx512_bf16", "amx_bf16"}:
-            policy = "mixed_bfloat16"
-        else:
-            policy = "float32"
+    policy = requested if requested != "auto" else detect_precision(cpu_flags, has_gpu)
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+def detect_precision(cpu_flags: set[str] | None = None, has_gpu: bool | None = None) -> str:
+    """What "auto" picks on this machine, without setting it (see `choose_precision`)."""
+    if has_gpu is None:
+        has_gpu = bool(tf.config.list_physical_devices("GPU"))
+    flags = _cpu_flags() if cpu_flags is None else cpu_flags
+    if has_gpu:
+        return "mixed_float16"
+    if flags & {"avx512_bf16", "amx_bf16"}:
+        return "mixed_bfloat16"
+    return "float32"
 
 
 def _cpu_flags() -> set[str]:

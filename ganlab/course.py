@@ -1,0 +1,81 @@
+"""Set-up shared by every chapter: a quiet TensorFlow import, seeds, and a report of
+the machine a chapter ran on.
+
+TensorFlow writes start-up notices (oneDNN, CUDA drivers) from C++ straight to the
+process's stderr while it is imported. JupyterLab and papermill capture that stream
+into the notebook, pytest does not, so a notebook saved in one and checked by nbval in
+the other would differ. `setup()` imports TensorFlow with stderr pointed at /dev/null
+for the import only; errors raised later still show.
+
+Taught in 00_start_here.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import warnings
+
+
+def setup(seed: int = 0) -> None:
+    """Import TensorFlow quietly, make runs repeatable from `seed`, hide known noise."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO and WARNING lines
+    _import_tensorflow_quietly()
+    import keras
+
+    keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
+    # Keras 3.15 calls numpy's __array__ without `copy=` when saving a model; numpy 2.4
+    # warns about it, naming a file path that differs between machines.
+    warnings.filterwarnings("ignore", message=r".*__array__ implementation doesn't accept a copy keyword",
+                            category=DeprecationWarning)
+
+
+def _import_tensorflow_quietly() -> None:
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        import tensorflow  # noqa: F401  (the notices are printed by this import)
+        import keras  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def environment_report() -> dict:
+    """Versions, cores and the precision training will use on this machine."""
+    import keras
+    import numpy
+    import tensorflow
+
+    from ganlab import training
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tensorflow.__version__,
+        "keras": keras.__version__,
+        "numpy": numpy.__version__,
+        "cpu cores": os.cpu_count(),
+        "gpus": len(tensorflow.config.list_physical_devices("GPU")),
+        "training precision": training.detect_precision(),
+    }
+
+
+def write_results(path, results: dict) -> None:
+    """Write a chapter's key numbers as JSON to `path` (the `results_path` parameter).
+
+    For papermill runs: `papermill NN.ipynb out.ipynb -p results_path run.json` leaves
+    the numbers in a file a script can read. Nothing is written when `path` is None.
+    """
+    if path is None:
+        return
+    import json
+    from pathlib import Path
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(results, indent=2, default=float) + "\n", encoding="utf-8")

@@ -1,0 +1,61 @@
+"""Papermill smoke runs: every chapter under small, fast parameters, asserting on the
+numbers it writes to `results_path`. (nbval checks the committed notebooks at their
+default parameters; see pyproject.toml.)"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+papermill = pytest.importorskip("papermill")
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _start_here(results):
+    assert results["n_avatars"] == 200 and results["image_size"] == 32
+    assert len(results["skin_tone_shares"]) == 7 and abs(sum(results["skin_tone_shares"]) - 1) < 1e-3
+    assert 0.8 < results["skewed_pale_share"] <= 1.0
+
+
+def _loss_math(results):
+    assert -1.3863 < results["v_at_optimum"] < 0  # between -log 4 and 0
+    assert results["non_saturating_steps_to_half"] < 10
+    minimax = results["minimax_steps_to_half"]
+    assert minimax is None or minimax > results["non_saturating_steps_to_half"]
+
+
+def _article_networks(results):
+    assert results["article_discriminator_parameters"] == 69_848_193
+    assert results["on_one_pixel"] == 52_432_896
+    assert results["trained"] == {"corrected dense G + conv D": 4, "DCGAN G + D": 4}
+
+
+# notebook -> (small parameters, a check of its results dict)
+SMOKE_RUNS = {
+    "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
+    "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
+    "03_dense_generator_and_conv_discriminator": (
+        dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
+    "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
+    "03_dense_generator_and_conv_discriminator": (
+        dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
+    "01_background_and_concepts": (dict(steps=50, dataset="grid", loss="hinge", seed=1),
+                                   check_background_and_concepts),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SMOKE_RUNS))
+def test_notebook_runs_with_other_parameters(name, tmp_path):
+    parameters, check = SMOKE_RUNS[name]
+    results_path = tmp_path / "results.json"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"),
+        parameters={**parameters, "results_path": str(results_path)},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    check(json.loads(results_path.read_text()))
+
+
+def test_every_notebook_has_a_smoke_run():
+    committed = sorted(path.stem for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert committed == sorted(SMOKE_RUNS)
