@@ -37,11 +37,6 @@ SMOKE_RUNS = {
     "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
     "03_dense_generator_and_conv_discriminator": (
         dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
-    "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
-    "03_dense_generator_and_conv_discriminator": (
-        dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
-    "01_background_and_concepts": (dict(steps=50, dataset="grid", loss="hinge", seed=1),
-                                   check_background_and_concepts),
 }
 
 
