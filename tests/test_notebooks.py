@@ -18,6 +18,13 @@ def _start_here(results):
     assert 0.8 < results["skewed_pale_share"] <= 1.0
 
 
+def _background_and_concepts(results):
+    assert results["dataset"] == "grid" and results["loss"] == "hinge" and results["steps"] == 50
+    assert results["modes"] == 25 and results["end_modes_covered"] <= 25
+    assert abs(results["real_mean_distance"] - 0.05 * (3.14159 / 2) ** 0.5) < 0.01  # sigma sqrt(pi/2)
+    assert results["end_modes_covered"] > results["start_modes_covered"]  # G spread onto the data
+
+
 def _loss_math(results):
     assert -1.3863 < results["v_at_optimum"] < 0  # between -log 4 and 0
     assert results["non_saturating_steps_to_half"] < 10
@@ -31,12 +38,22 @@ def _article_networks(results):
     assert results["trained"] == {"corrected dense G + conv D": 4, "DCGAN G + D": 4}
 
 
+def _training(results):
+    assert results["steps"] == 40 and results["rows_logged"] == 40  # each step logged once
+    assert results["resumed_from"] == 20 and results["frames"] >= 2
+    assert results["recipe"] == "hinge_sn" and results["image_size"] == 32
+
+
 # notebook -> (small parameters, a check of its results dict)
 SMOKE_RUNS = {
     "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
+    "01_background_and_concepts": (dict(steps=50, dataset="grid", loss="hinge", seed=1),
+                                   _background_and_concepts),
     "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
     "03_dense_generator_and_conv_discriminator": (
         dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
+    "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1,
+                         run_dir="RUN_DIR"), _training),
 }
 
 
@@ -46,7 +63,8 @@ def test_notebook_runs_with_other_parameters(name, tmp_path):
     results_path = tmp_path / "results.json"
     papermill.execute_notebook(
         str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"),
-        parameters={**parameters, "results_path": str(results_path)},
+        parameters={**{key: str(tmp_path / "run") if value == "RUN_DIR" else value
+                       for key, value in parameters.items()}, "results_path": str(results_path)},
         kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
     check(json.loads(results_path.read_text()))
 

@@ -1,0 +1,132 @@
+"""A live 2-D GAN in the notebook, after GAN Lab: play, pause, step, reset, and turn the knobs.
+
+    from ganlab import widgets
+    widgets.ToyGANWidget(seed=0)   # the last expression of a cell shows it
+
+The browser's Play widget ticks (the kernel stays free between ticks); each tick
+trains a few steps of `ganlab.toy.ToyGAN` and redraws the four views as one PNG.
+Every control has a stable CSS class ("ganlab-toy-...") for browser tests.
+
+Taught in 01_background_and_concepts.ipynb.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import ipywidgets
+
+from ganlab import losses, plots, toy
+
+_WIDE = {"description_width": "initial"}  # show whole descriptions, not "Generat..."
+RESET_NOTE = "Changing the loss or the data set starts again from step 0."
+
+
+class ToyGANWidget(ipywidgets.VBox):
+    """Controls, a step counter and the four views of a `ToyGAN`, kept in step with each other.
+
+    Learning rates and D steps act from the next step on; a new loss or data set
+    resets (networks re-initialised from `seed`). Play runs `steps_per_tick` steps
+    every `interval_ms`. Ticks that queued up while the kernel was busy arrive back to
+    back, less than `min_tick_gap_s` after the last one finished: they are dropped, so
+    a slow kernel never builds up a backlog (fresh ticks come `interval_ms` apart).
+
+    Taught in 01_background_and_concepts.ipynb.
+    """
+
+    def __init__(self, dataset: str = "ring", loss: str = "non_saturating", seed: int = 0,
+                 steps_per_tick: int = 20, interval_ms: int = 250, min_tick_gap_s: float = 0.03):
+        self.seed, self.steps_per_tick, self.min_tick_gap_s = seed, steps_per_tick, min_tick_gap_s
+        self._gans = {(dataset, loss): toy.ToyGAN(dataset, loss, seed=seed)}  # one compiled step per pair
+        self.gan = self._gans[(dataset, loss)]
+        self._last_tick = 0.0
+        self._build_controls(dataset, loss, interval_ms)
+        super().__init__(children=[
+            ipywidgets.HBox([self.play, self.step_button, self.reset_button, self.counter, self.loss_values]),
+            ipywidgets.HBox([self.lr_g, self.lr_d, self.d_steps]),
+            ipywidgets.HBox([self.loss, self.dataset, self.note]),
+            self.view])
+        self.add_class("ganlab-toy")
+        self._connect()
+        self.redraw()
+
+    def _build_controls(self, dataset: str, loss: str, interval_ms: int) -> None:
+        def styled(widget, name):
+            widget.add_class(f"ganlab-toy-{name}")
+            return widget
+        self.play = styled(ipywidgets.Play(value=0, min=0, max=2**31 - 1, interval=interval_ms, show_repeat=False,
+                                           description="Play / pause", style=_WIDE), "play")
+        self.step_button = styled(ipywidgets.Button(description="Step", tooltip="one training step"), "step")
+        self.reset_button = styled(ipywidgets.Button(description="Reset", tooltip="back to step 0"), "reset")
+        self.counter = styled(ipywidgets.Label(value="step 0"), "counter")
+        self.loss_values = styled(ipywidgets.Label(value=""), "loss-values")
+        self.lr_g = styled(_rate_slider("G learning rate", self.gan.generator_learning_rate), "lr-g")
+        self.lr_d = styled(_rate_slider("D learning rate", self.gan.discriminator_learning_rate), "lr-d")
+        self.d_steps = styled(ipywidgets.IntSlider(value=self.gan.d_steps, min=1, max=5,
+                                                   description="D steps per G step", style=_WIDE), "d-steps")
+        self.loss = styled(ipywidgets.Dropdown(options=list(losses.LOSSES), value=loss, description="Loss",
+                                               style=_WIDE), "loss")
+        self.dataset = styled(ipywidgets.Dropdown(options=list(toy.DATASETS), value=dataset, description="Data set",
+                                                  style=_WIDE), "dataset")
+        self.note = styled(ipywidgets.Label(value=RESET_NOTE), "note")
+        self.view = styled(ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%")), "view")
+
+    def _connect(self) -> None:
+        self.play.observe(self._on_tick, names="value")
+        self.step_button.on_click(lambda _: self.train(1))
+        self.reset_button.on_click(lambda _: self.reset())
+        # the GAN's setters write the optimizers' learning-rate variables: no reset, no retracing
+        self.lr_g.observe(lambda change: setattr(self.gan, "generator_learning_rate", change["new"]), "value")
+        self.lr_d.observe(lambda change: setattr(self.gan, "discriminator_learning_rate", change["new"]), "value")
+        self.d_steps.observe(lambda change: setattr(self.gan, "d_steps", change["new"]), names="value")
+        self.loss.observe(lambda _: self._switch_gan(), names="value")
+        self.dataset.observe(lambda _: self._switch_gan(), names="value")
+
+    def _on_tick(self, change) -> None:
+        # Stop (value back to min) is not a tick; neither is one queued while the last ran.
+        if change["new"] <= change["old"] or time.monotonic() - self._last_tick < self.min_tick_gap_s:
+            return
+        self.train(self.steps_per_tick)
+        self._last_tick = time.monotonic()
+
+    def train(self, steps: int) -> None:
+        """Run `steps` training steps, then redraw."""
+        self.gan.step(steps)
+        self.redraw()
+
+    def reset(self) -> None:
+        """Back to step 0 with the networks re-initialised from the seed; the knobs keep their values."""
+        self.gan.reset()
+        self.redraw()
+
+    def _switch_gan(self) -> None:
+        key = (self.dataset.value, self.loss.value)
+        if key not in self._gans:
+            self._gans[key] = toy.ToyGAN(*key, seed=self.seed)
+        self.gan = self._gans[key]
+        self.gan.generator_learning_rate = self.lr_g.value
+        self.gan.discriminator_learning_rate = self.lr_d.value
+        self.gan.d_steps = self.d_steps.value
+        self.reset()
+
+    def redraw(self) -> None:
+        """Show the current step: counter, last losses and the four views as a PNG."""
+        history = self.gan.history
+        self.counter.value = f"step {self.gan.step_count}"
+        self.loss_values.value = (f"D loss {history['d_loss'][-1]:.3f}, G loss {history['g_loss'][-1]:.3f}"
+                                  if self.gan.step_count else "")
+        figure = plots.draw_toy_views(self.gan.snapshot(resolution=48), _figure())
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=72)
+        self.view.value = buffer.getvalue()
+
+
+def _rate_slider(description: str, value: float) -> ipywidgets.FloatLogSlider:
+    return ipywidgets.FloatLogSlider(value=value, base=10, min=-5, max=-1, step=0.1, description=description,
+                                     readout_format=".0e", style=_WIDE)
+
+
+def _figure():
+    from matplotlib.figure import Figure
+    return Figure(figsize=(13, 3.1), layout="constrained")
