@@ -13,6 +13,7 @@ Taught in 04_training.ipynb.
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import keras
@@ -123,25 +124,34 @@ def read_losses(path) -> list[dict]:
 
 class ProgressBar(keras.callbacks.Callback):
     """A tqdm.auto bar over the run's steps with the latest losses: a widget in a notebook,
-    a text bar in a terminal."""
+    a text bar in a terminal. When training ends it also prints one summary line, which
+    stays readable where the bar does not (a saved notebook viewed without its widgets)."""
 
     def __init__(self, total: int | None, initial: int = 0):
         super().__init__()
         self.total, self.initial, self.bar = total, initial, None
+        self.started, self.logs = 0.0, {}
 
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
 
         self.bar = tqdm(total=self.total, initial=self.initial, unit="step", desc="training")
+        self.started = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        logs = logs or {}
-        self.bar.set_postfix({name: f"{float(logs[name]):.3f}" for name in ("d_loss", "g_loss")
-                              if name in logs}, refresh=False)
+        self.logs = logs or {}
+        self.bar.set_postfix({name: f"{float(self.logs[name]):.3f}" for name in ("d_loss", "g_loss")
+                              if name in self.logs}, refresh=False)
         self.bar.update(1)
 
     def on_train_end(self, logs=None):
         self.bar.close()
+        done = self.bar.n - self.initial
+        seconds = time.perf_counter() - self.started
+        losses = "".join(f", {name} {float(self.logs[name]):.3f}" for name in ("d_loss", "g_loss")
+                         if name in self.logs)
+        print(f"trained steps {self.initial + 1}-{self.bar.n} in {seconds:.0f} s "
+              f"({done / max(seconds, 1e-9):.1f} steps/s){losses}", flush=True)
 
 
 class TimeBudget(keras.callbacks.Callback):

@@ -47,6 +47,20 @@ def _import_tensorflow_quietly() -> None:
         os.close(null)
 
 
+def keras_error(error: Exception) -> str:
+    """The line of a Keras error message that says what went wrong, without the
+    terminal colour codes and the "Exception encountered when calling ..." framing.
+
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
+    """
+    import re
+
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(error).splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("Exception encountered",
+                                                                     "Arguments received", "•"))]
+    return lines[0] if lines else type(error).__name__
+
+
 def environment_report() -> dict:
     """Versions, cores and the precision training will use on this machine."""
     import keras

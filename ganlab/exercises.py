@@ -255,10 +255,13 @@ def _resume_step(answer) -> str | None:
 
 
 @exercise("04.2")
-def _first_tape(answer) -> str | None:
-    if answer not in ("generator", "discriminator", "both"):
-        return 'answer with "generator", "discriminator" or "both".'
-    if answer != "both":
-        return ("a tape records every operation on watched variables inside it; which networks "
-                "ran inside the first tape?")
+def _second_pass(answer) -> str | None:
+    if answer not in ("tape", "updated", "both"):
+        return 'answer with "tape", "updated" or "both".'
+    if answer == "tape":
+        return ("true, but not the whole story: if the tape were persistent, would the "
+                "first tape's fake_logits still be the right ones to train G with?")
+    if answer == "updated":
+        return ("true, but not the whole story: what does a non-persistent tape allow after "
+                "its gradient has been taken once?")
     return None

@@ -94,8 +94,10 @@ def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
 
 # 2-D toy GAN views (GAN Lab's colours: real data green, generated data purple)
 REAL_COLOUR, FAKE_COLOUR = "#1b7837", "#762a83"
-_TOY_TITLES = ("real (green) and generated (purple)", "D(x): green = \"real\", purple = \"fake\"",
-               "G warps its noise grid [-1, 1]\u00b2", "losses")
+_TOY_TITLES = ("the points\nreal green, generated purple",
+               "D's view: D(x) on the plane\ngreen \"real\", purple \"fake\"",
+               "G's view: its noise grid\n[-1, 1]\u00b2 mapped through G", "losses")
+_TOY_TICKS = (-2, 0, 2)  # the ring has radius 2; the grid spans [-2, 2]
 
 
 def draw_toy_views(snapshots, figure=None):
@@ -109,7 +111,7 @@ def draw_toy_views(snapshots, figure=None):
 
     snapshots = list(snapshots) if isinstance(snapshots, (list, tuple)) else [snapshots]
     if figure is None:
-        figure = Figure(figsize=(13, 3.1 * len(snapshots)), layout="constrained")
+        figure = Figure(figsize=(12, 3.0 * len(snapshots)), layout="constrained")
     last_step = max(max(snapshot.step for snapshot in snapshots), 1)
     axes_rows = figure.subplots(len(snapshots), 4, squeeze=False)
     for row, axes in enumerate(axes_rows):
@@ -123,9 +125,9 @@ def draw_toy_views(snapshots, figure=None):
         figure.colorbar(image, ax=axes[1], shrink=0.8, ticks=[0, 0.5, 1])
         axes[0].set_ylabel(f"step {snapshot.step}", fontsize=12, fontweight="bold")
         if row == 0:
-            axes[3].legend(loc="upper right", fontsize=8)
+            axes[3].legend(loc="upper right", fontsize=9)
         for column, title in enumerate(_TOY_TITLES if row == 0 else ()):
-            axes[column].set_title(title, fontsize=10)
+            axes[column].set_title(title, fontsize=12)
     return figure
 
 
@@ -134,8 +136,9 @@ def _square(axes, snapshot) -> None:
     axes.set_xlim(-limit, limit)
     axes.set_ylim(-limit, limit)
     axes.set_aspect("equal")
-    axes.set_xticks([])
-    axes.set_yticks([])
+    axes.set_xticks(_TOY_TICKS)
+    axes.set_yticks(_TOY_TICKS)
+    axes.tick_params(labelsize=10)
 
 
 def _draw_toy_points(axes, snapshot) -> None:

@@ -109,6 +109,8 @@ class ToySnapshot:
     warped_grid: np.ndarray        # [lines, points, 2]: the noise grid's lines mapped through G
     d_losses: np.ndarray           # [step]
     g_losses: np.ndarray           # [step]
+    d_on_real: np.ndarray          # [n]: D at real_points, as the surface shows it
+    d_on_generated: np.ndarray     # [n]: D at generated_points, likewise
 
 
 class ToyGAN:
@@ -245,10 +247,14 @@ class ToyGAN:
         axis = np.linspace(-EXTENT, EXTENT, resolution, dtype=np.float32)
         grid_x, grid_y = np.meshgrid(axis, axis)
         points = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1)
-        scores = self.discriminator(points).numpy().reshape(resolution, resolution).astype(np.float64)
+        return axis, self.discriminator_view(points).reshape(resolution, resolution)
+
+    def discriminator_view(self, points) -> np.ndarray:
+        """D at points [n, 2] on the surface's scale: [n] in [0, 1] (see `decision_surface`)."""
+        scores = self.discriminator(np.asarray(points, np.float32)).numpy().ravel().astype(np.float64)
         if self.loss == "least_squares":
-            return axis, np.clip(scores, 0.0, 1.0)
-        return axis, 1.0 / (1.0 + np.exp(-scores))
+            return np.clip(scores, 0.0, 1.0)
+        return 1.0 / (1.0 + np.exp(-scores))
 
     def warped_grid(self, lines: int = 11, points_per_line: int = 41) -> np.ndarray:
         """The noise square's grid lines mapped through G: [2 * lines, points_per_line, 2].
@@ -265,8 +271,10 @@ class ToyGAN:
         """Everything the four views show, copied at the current step."""
         axis, surface = self.decision_surface(resolution)
         history = self.history
-        return ToySnapshot(self.step_count, self.dataset, self.loss, self.real_points(), self.generated_points(),
-                           axis, surface, self.warped_grid(), history["d_loss"], history["g_loss"])
+        real, generated = self.real_points(), self.generated_points()
+        return ToySnapshot(self.step_count, self.dataset, self.loss, real, generated, axis, surface,
+                           self.warped_grid(), history["d_loss"], history["g_loss"],
+                           self.discriminator_view(real), self.discriminator_view(generated))
 
 
 def _check_dataset(dataset) -> None:

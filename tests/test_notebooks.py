@@ -26,7 +26,7 @@ def _background_and_concepts(results):
 
 
 def _loss_math(results):
-    assert -1.3863 < results["v_at_optimum"] < 0  # between -log 4 and 0
+    assert -1.3863 < results["v_at_best_discriminator"] < 0  # between -log 4 and 0
     assert results["non_saturating_steps_to_half"] < 10
     minimax = results["minimax_steps_to_half"]
     assert minimax is None or minimax > results["non_saturating_steps_to_half"]

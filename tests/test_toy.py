@@ -152,6 +152,16 @@ def test_views_have_the_promised_shapes_and_ranges(trained):
     assert snapshot.real_points.shape == snapshot.generated_points.shape == (toy.VIEW_POINTS, 2)
 
 
+def test_d_at_the_view_points_is_on_the_surface_scale(trained):
+    gan, _ = trained
+    snapshot = gan.snapshot(resolution=16)
+    assert snapshot.d_on_real.shape == snapshot.d_on_generated.shape == (toy.VIEW_POINTS,)
+    logits = gan.discriminator(snapshot.real_points).numpy().ravel()
+    np.testing.assert_allclose(snapshot.d_on_real, 1 / (1 + np.exp(-logits)), rtol=1e-5)
+    corner = np.array([[snapshot.surface_axis[0], snapshot.surface_axis[-1]]])  # x = axis[0], y = axis[-1]
+    np.testing.assert_allclose(gan.discriminator_view(corner)[0], snapshot.surface[-1, 0], rtol=1e-5)
+
+
 def test_the_four_views_draw_one_row_per_snapshot(trained, recwarn):
     gan, before = trained
     figure = plots.draw_toy_views([before, gan.snapshot()])
