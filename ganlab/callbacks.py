@@ -18,6 +18,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from PIL import Image
 
 from ganlab import checkpoints, plots
 
@@ -49,7 +50,8 @@ class SampleGrid(keras.callbacks.Callback):
     """Every `every` steps, a grid of images from the same latent vectors (and labels).
 
     Watching the same latent vectors over time shows learning, and mode collapse, as
-    faces that change or stop changing. Frames are kept as samples/step-<step>.png.
+    faces that change or stop changing. Frames are kept as samples/step-<step>.png, and
+    when training ends they are joined into samples/training.gif.
     """
 
     def __init__(self, folder, latent: np.ndarray, every: int, labels: dict | None = None,
@@ -65,6 +67,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.write(current_step(self.model))
+        plots.save_animation(sorted(self.folder.glob("step-*.png")), self.folder / "training.gif")
 
     def write(self, step: int) -> Path:
         inputs = {"latent": self.latent, **self.labels} if self.labels else self.latent
@@ -104,6 +107,36 @@ class LossHistory(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         plots.save_loss_curves(read_losses(self.path), self.path.with_suffix(".png"))
+
+
+class TensorBoardLog(keras.callbacks.Callback):
+    """Each step's numbers as TensorBoard scalars, and each sample grid as an image, in
+    <run_dir>/tensorboard (`tensorboard --logdir runs/`). Put it after SampleGrid, whose
+    PNG of a step it reads rather than generating the grid twice."""
+
+    def __init__(self, folder, every: int):
+        super().__init__()
+        self.folder, self.every, self.writer = Path(folder), every, None
+
+    def on_train_begin(self, logs=None):
+        import tensorflow as tf
+
+        self.writer = tf.summary.create_file_writer(str(self.folder / "tensorboard"))
+
+    def on_train_batch_end(self, batch, logs=None):
+        import tensorflow as tf
+
+        step = current_step(self.model)
+        with self.writer.as_default(step=step):
+            for name in LossHistory.COLUMNS[1:]:
+                if name in (logs or {}):
+                    tf.summary.scalar(name, float(logs[name]))
+            frame = self.folder / "samples" / f"step-{step:08d}.png"
+            if step % self.every == 0 and frame.exists():
+                tf.summary.image("samples", np.asarray(Image.open(frame).convert("RGB"))[None])
+
+    def on_train_end(self, logs=None):
+        self.writer.close()
 
 
 def read_losses(path) -> list[dict]:

@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     _add_evaluate_command(commands)
     _add_train_command(commands)
     _add_sample_command(commands)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = _expand_config(argv, commands.choices["train"])
+    except (ValueError, OSError) as error:
+        parser.exit(2, f"python -m ganlab train: error: {error}\n")
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -182,7 +187,52 @@ def _add_train_command(commands) -> None:
     command.add_argument("--sample-every", type=_positive, default=200)
     command.add_argument("--evaluate", action="store_true",
                          help="measure 2,000 samples at the end and write metrics.json")
+    command.add_argument("--config", type=Path, default=None, metavar="FILE",
+                         help="read options from a YAML or JSON file, e.g. 'recipe: hinge_sn' and "
+                              "'minutes: 10' on separate lines; options given on the command line win")
     command.set_defaults(run=_run_train)
+
+
+def _expand_config(argv: list[str], train_parser) -> list[str]:
+    """`train --config FILE ...` -> `train <options from FILE> ...`, so that argparse checks
+    the file's values like typed ones and later (command-line) options override them."""
+    if not argv or argv[0] != "train" or not any(a == "--config" or a.startswith("--config=") for a in argv):
+        return argv
+    rest, path = [], None
+    arguments = iter(argv[1:])
+    for argument in arguments:
+        if argument == "--config":
+            path = next(arguments, None)
+        elif argument.startswith("--config="):
+            path = argument.split("=", 1)[1]
+        else:
+            rest.append(argument)
+    if not path:
+        raise ValueError("--config needs a file name.")
+    import yaml  # JSON is YAML too
+
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        options = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path} is not valid YAML or JSON: {error}") from None
+    if not isinstance(options, dict):
+        raise ValueError(f"{path} must hold 'option: value' pairs, e.g. 'recipe: hinge_sn'.")
+    flags = {action.dest: action for action in train_parser._actions if action.option_strings}
+    expanded = []
+    for key, value in options.items():
+        dest = str(key).replace("-", "_")
+        if dest not in flags or dest in ("config", "help"):
+            known = ", ".join(sorted(name for name in flags if name not in ("config", "help")))
+            raise ValueError(f"{path}: unknown option {key!r}; the options are: {known}.")
+        flag = flags[dest].option_strings[0]
+        if flags[dest].nargs == 0:  # a switch such as resume or evaluate
+            if not isinstance(value, bool):
+                raise ValueError(f"{path}: {key} must be true or false; got {value!r}.")
+            expanded += [flag] if value else []
+        else:
+            expanded += [flag, str(value)]
+    return [argv[0], *expanded, *rest]
 
 
 def _run_train(args) -> int:

@@ -46,6 +46,26 @@ def save_image_grid(images: np.ndarray, path: str | os.PathLike, columns: int = 
     return path
 
 
+def save_animation(frames: list, path: str | os.PathLike, milliseconds_per_frame: int = 300,
+                   max_frames: int = 100) -> Path:
+    """An animated GIF from PNG frames (e.g. a run's samples/step-*.png), last frame held.
+
+    At most `max_frames` frames, evenly spaced and always including the first and last,
+    so a long run still gives a small file.
+    """
+    frames = [Path(frame) for frame in frames]
+    if not frames:
+        raise ValueError("no frames to animate.")
+    if len(frames) > max_frames:
+        frames = [frames[round(i * (len(frames) - 1) / (max_frames - 1))] for i in range(max_frames)]
+    images = [Image.open(frame).convert("RGB") for frame in frames]
+    durations = [milliseconds_per_frame] * (len(images) - 1) + [milliseconds_per_frame * 5]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0)
+    return path
+
+
 def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices: np.ndarray,
                            pairs_per_row: int = 4) -> np.ndarray:
     """Pairs side by side: each generated image, then its nearest training image.

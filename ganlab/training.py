@@ -315,7 +315,8 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
           progress: bool = True, max_seconds: float | None = None):
     """Train `gan` (compiled) for `steps` generator steps, resuming `run_dir` if it has a checkpoint.
 
-    Everything goes into `run_dir` (see `ganlab.callbacks`). A run stopped at any moment
+    Everything goes into `run_dir` (see `ganlab.callbacks`): checkpoints, samples/ (PNG
+    frames and training.gif), losses.csv and losses.png, tensorboard/. A run stopped at any moment
     continues, when called again with the same arguments, from its last checkpoint:
     the same step count, weights, optimizer state, noise and data position, so at most
     `checkpoint_every` steps are repeated.
@@ -341,6 +342,7 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
     # kill between the two never loses a row of the history.
     monitors = [DivergenceGuard(), callbacks.LossHistory(run_dir, start_step=start),
                 callbacks.SampleGrid(run_dir, fixed, sample_every, fixed_labels),
+                callbacks.TensorBoardLog(run_dir, sample_every),
                 callbacks.Checkpointer(run_dir, checkpoint_every, config)]
     if progress:
         monitors.append(callbacks.ProgressBar(steps, initial=start))

@@ -57,3 +57,43 @@ def test_unknown_recipe_and_negative_steps_are_refused_by_the_parser():
     assert result.returncode == 2 and "invalid choice: 'magic'" in result.stderr
     result = run_module("train", "--run-dir", "x", "--steps", "-3")
     assert result.returncode == 2 and "--steps: must be a positive integer, got -3" in result.stderr
+
+
+def test_a_run_leaves_an_animation_and_tensorboard_logs(tmp_path, cache):
+    import tensorflow as tf
+
+    run = tmp_path / "run"
+    assert cli.main(["train", "--run-dir", str(run), "--steps", "4", *TINY]) == 0
+    with Image.open(run / "samples" / "training.gif") as animation:
+        assert animation.n_frames == 2  # the grids of steps 2 and 4
+    events = list((run / "tensorboard").glob("events.out.tfevents.*"))
+    assert len(events) == 1
+    tags = {}
+    for record in tf.data.TFRecordDataset(str(events[0])):
+        event = tf.compat.v1.Event.FromString(record.numpy())
+        for value in event.summary.value:
+            tags.setdefault(value.tag, []).append(event.step)
+    assert tags["d_loss"] == [1, 2, 3, 4] and tags["g_loss"] == [1, 2, 3, 4]
+    assert tags["samples"] == [2, 4]
+
+
+def test_options_come_from_a_config_file_and_the_command_line_wins(tmp_path, cache, capsys):
+    config = tmp_path / "run.yaml"
+    config.write_text("size: 32\nwidth: 4\nn-images: 64\nbatch_size: 16\nsteps: 4\n"
+                      "checkpoint-every: 2\nsample-every: 2\nprecision: float32\nrecipe: hinge_sn\n")
+    run = tmp_path / "run"
+    assert cli.main(["train", "--config", str(config), "--run-dir", str(run), "--steps", "2"]) == 0
+    meta = checkpoints.read_meta(checkpoints.latest_checkpoint(run))
+    assert meta["step"] == 2 and meta["config"]["recipe"] == "hinge_sn" and meta["config"]["width"] == 4
+
+    for text, message in (("colour: red\n", "unknown option 'colour'"),
+                          ("evaluate: 3\n", "evaluate must be true or false"),
+                          ("- size\n", "must hold 'option: value' pairs")):
+        config.write_text(text)
+        with pytest.raises(SystemExit):
+            cli.main(["train", "--config", str(config), "--run-dir", str(tmp_path / "other")])
+        assert message in capsys.readouterr().err
+    config.write_text("size: 48\n")  # argparse checks a file's values like typed ones
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--config", str(config), "--run-dir", str(tmp_path / "other"), "--steps", "2"])
+    assert "invalid choice: 48" in capsys.readouterr().err
