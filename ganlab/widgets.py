@@ -35,6 +35,12 @@ class ToyGANWidget(ipywidgets.VBox):
     Taught in 01_background_and_concepts.ipynb.
     """
 
+    def __repr__(self) -> str:
+        # What a saved notebook shows where the live widget cannot be drawn (no kernel,
+        # or a notebook JupyterLab does not trust yet): a sentence, not the widget tree.
+        return ("[the live 2-D GAN widget: run this notebook in JupyterLab (Run > Run All "
+                "Cells) to play with it]")
+
     def __init__(self, dataset: str = "ring", loss: str = "non_saturating", seed: int = 0,
                  steps_per_tick: int = 20, interval_ms: int = 250, min_tick_gap_s: float = 0.03):
         self.seed, self.steps_per_tick, self.min_tick_gap_s = seed, steps_per_tick, min_tick_gap_s
