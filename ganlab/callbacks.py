@@ -20,7 +20,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from ganlab import checkpoints, plots
+from ganlab import checkpoints, data, plots
 
 
 def current_step(gan) -> int:
@@ -73,7 +73,7 @@ class SampleGrid(keras.callbacks.Callback):
         inputs = {"latent": self.latent, **self.labels} if self.labels else self.latent
         images = np.asarray(self.model(keras.ops.convert_to_tensor(inputs) if not self.labels
                                        else {k: keras.ops.convert_to_tensor(v) for k, v in inputs.items()}))
-        grid = np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+        grid = data.to_uint8(images)
         scale = 2 if grid.shape[1] <= 32 else 1  # 32 px faces are too small to judge at 1x
         path = plots.save_image_grid(grid, self.folder / f"step-{step:08d}.png", self.columns, scale)
         plots.save_image_grid(grid, self.folder / "latest.png", self.columns, scale)
@@ -133,7 +133,8 @@ class TensorBoardLog(keras.callbacks.Callback):
                     tf.summary.scalar(name, float(logs[name]))
             frame = self.folder / "samples" / f"step-{step:08d}.png"
             if step % self.every == 0 and frame.exists():
-                tf.summary.image("samples", np.asarray(Image.open(frame).convert("RGB"))[None])
+                with Image.open(frame) as picture:
+                    tf.summary.image("samples", np.asarray(picture.convert("RGB"))[None])
 
     def on_train_end(self, logs=None):
         self.writer.close()

@@ -58,7 +58,10 @@ def save_animation(frames: list, path: str | os.PathLike, milliseconds_per_frame
         raise ValueError("no frames to animate.")
     if len(frames) > max_frames:
         frames = [frames[round(i * (len(frames) - 1) / (max_frames - 1))] for i in range(max_frames)]
-    images = [Image.open(frame).convert("RGB") for frame in frames]
+    images = []
+    for frame in frames:
+        with Image.open(frame) as picture:  # close each file once its pixels are read
+            images.append(picture.convert("RGB"))
     durations = [milliseconds_per_frame] * (len(images) - 1) + [milliseconds_per_frame * 5]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
