@@ -93,7 +93,9 @@ def to_network_input(images) -> np.ndarray:
             raise ValueError(f"float images must be in [-1, 1] (as the generators make them); these "
                              f"range over [{low:.3g}, {high:.3g}]. Pass uint8 images for [0, 255].")
     if scaled.shape[1:3] != (INPUT_SIZE, INPUT_SIZE):
-        scaled = tf.image.resize(scaled, (INPUT_SIZE, INPUT_SIZE), method="bilinear").numpy()
+        # Nearest: each pixel becomes a 2x2 block. Bilinear enlarging blurs edges, and the network
+        # (trained at 64 px) then misreads 32 px avatars: skin tone 50% right instead of 92%.
+        scaled = tf.image.resize(scaled, (INPUT_SIZE, INPUT_SIZE), method="nearest").numpy()
     return scaled
 
 
@@ -199,7 +201,12 @@ Colour attributes are trained and scored only on the images where they are visib
 
 Eyebrows and eyes are a few pixels at 64x64 and are learned least well; the features
 are dominated by the large parts (skin, hair, hats, clothes, glasses, background).
-Images of 32x32 are enlarged to 64x64 (bilinear) before they enter the network.
+Images of 32x32 are enlarged to 64x64 by repeating each pixel (nearest neighbour)
+before they enter the network. It was trained at 64 px and reads them less well:
+on 2,000 avatars rendered at 32 px (seed 2) it gets skin tone 92.3%, hair colour 87.2%,
+hat 97.6%, background 99.5% right, but accessory 77.2%, mouth 42.8%, eyes 18.0% and
+eyebrows 12.8%. (Bilinear enlarging, used before, blurred the edges and dropped skin
+tone to 50%.) Compare metrics of 32 px images with those of other 32 px images only.
 """
 
 

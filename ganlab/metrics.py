@@ -162,8 +162,17 @@ def evaluate(network, real_images, generated_images, kid_subset_size: int = 1000
     attributes), total_variation (mean over attributes), and coverage (the per-attribute
     table of `attribute_coverage`).
     """
-    real_features, real_predicted = feature_network.features_and_attributes(network, real_images, 256, progress)
-    fake_features, fake_predicted = feature_network.features_and_attributes(network, generated_images, 256, progress)
+    real = feature_network.features_and_attributes(network, real_images, 256, progress)
+    generated = feature_network.features_and_attributes(network, generated_images, 256, progress)
+    return compare(real, generated, kid_subset_size)
+
+
+def compare(real: tuple, generated: tuple, kid_subset_size: int = 1000) -> dict:
+    """`evaluate` on features already extracted: each argument is the pair
+    (features, predicted attributes) that `features.features_and_attributes` returns.
+    Use it to score several generated sets against one real set without extracting
+    the real set's features again."""
+    (real_features, real_predicted), (fake_features, fake_predicted) = real, generated
     kid_mean, kid_std = kernel_inception_distance(real_features, fake_features, kid_subset_size)
     precision, recall = precision_recall(real_features, fake_features)
     coverage = attribute_coverage(real_predicted, fake_predicted)
@@ -205,8 +214,10 @@ def trust_table(network, real_a: np.ndarray, real_b: np.ndarray, kid_subset_size
     cases = {"real vs real": real_b, "real vs blur 1px": blur(real_b, 1), "real vs blur 2px": blur(real_b, 2),
              "real vs noise 0.1": add_noise(real_b, 0.1), "real vs noise 0.3": add_noise(real_b, 0.3),
              "real vs collapsed": collapse(real_b)}
+    reference = feature_network.features_and_attributes(network, real_a, progress=False)
     rows = []
     for name, images in cases.items():
-        result = evaluate(network, real_a, images, kid_subset_size)
+        result = compare(reference, feature_network.features_and_attributes(network, images, progress=False),
+                         kid_subset_size)
         rows.append({"comparison": name, **{k: v for k, v in result.items() if k != "coverage"}})
     return pd.DataFrame(rows)

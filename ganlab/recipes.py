@@ -27,6 +27,15 @@ RECIPES = {
     # Non-saturating loss with an R1 penalty on real images (Mescheder et al. 2018), EMA.
     "ns_r1": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=1.0,
                   lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
+    # The ablation of 06_challenges: ns_r1 without R1 and EMA, then with EMA only.
+    "ns": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=0.0,
+               lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=None),
+    "ns_ema": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=0.0,
+                   lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
+    # Wasserstein loss with a gradient penalty (Gulrajani et al. 2017), Adam (0, 0.9), EMA.
+    # One critic step per generator step (the paper uses 5), for an equal-step comparison.
+    "wgan_gp": dict(loss="wasserstein", normalization=None, spectral_norm=False, r1=0.0, gp=10.0,
+                    lr_g=1e-4, lr_d=1e-4, beta_1=0.0, beta_2=0.9, ema=0.999),
 }
 DEFAULT_RECIPE = "ns_r1"  # measured best at 10 minutes (README: recipes compared)
 DESCRIPTIONS = {
@@ -36,27 +45,39 @@ DESCRIPTIONS = {
                 "(0, 0.99), an exponential moving average (0.999) of the generator's weights",
     "ns_r1": "non-saturating loss with an R1 penalty (gamma 1) on real images, Adam 2e-4 with "
              "betas (0, 0.99), an exponential moving average (0.999) of the generator's weights",
+    "ns": "non-saturating loss, no normalisation in the discriminator, Adam 2e-4 with betas (0, 0.99)",
+    "ns_ema": "as ns, plus an exponential moving average (0.999) of the generator's weights",
+    "wgan_gp": "Wasserstein loss with a gradient penalty (lambda 10), Adam 1e-4 with betas (0, 0.9), "
+               "one critic step per generator step, an EMA (0.999) of the generator's weights",
 }
 
 
 def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
-                 latent_dim: int = 128) -> dict:
-    """The settings that define a run's networks and optimizers (stored in checkpoints)."""
+                 latent_dim: int = 128, conditions: dict[str, int] | None = None) -> dict:
+    """The settings that define a run's networks and optimizers (stored in checkpoints).
+
+    `conditions` (attribute name -> number of classes, e.g. {"skin_tone": 7}) makes the
+    pair conditional: a generator fed labels with its noise, a projection discriminator.
+    """
     if recipe not in RECIPES:
         raise ValueError(f"unknown recipe {recipe!r}; known recipes: {', '.join(RECIPES)}.")
-    return {"recipe": recipe, "size": size, "width": width, "latent_dim": latent_dim}
+    settings = {"recipe": recipe, "size": size, "width": width, "latent_dim": latent_dim}
+    if conditions:
+        settings["conditions"] = {str(name): int(classes) for name, classes in conditions.items()}
+    return settings
 
 
 def build_gan(settings: dict) -> training.GAN:
     """A compiled GAN for `run_settings(...)`."""
     recipe = RECIPES[settings["recipe"]]
-    size, width = settings["size"], settings["width"]
-    generator = models.dcgan_generator(latent_dim=settings["latent_dim"], size=size, width=width)
+    size, width, conditions = settings["size"], settings["width"], settings.get("conditions")
+    generator = models.dcgan_generator(latent_dim=settings["latent_dim"], size=size, width=width,
+                                       conditions=conditions)
     discriminator = models.dcgan_discriminator(size=size, width=width,
                                                normalization=recipe["normalization"],
-                                               spectral_norm=recipe["spectral_norm"])
+                                               spectral_norm=recipe["spectral_norm"], conditions=conditions)
     gan = training.GAN(generator, discriminator, loss=recipe["loss"], ema_decay=recipe["ema"],
-                       r1_weight=recipe["r1"])
+                       r1_weight=recipe["r1"], gp_weight=recipe.get("gp", 0.0), conditions=tuple(conditions) if conditions else None)
     betas = dict(beta_1=recipe["beta_1"], beta_2=recipe["beta_2"])
     gan.compile(keras.optimizers.Adam(recipe["lr_g"], **betas),
                 keras.optimizers.Adam(recipe["lr_d"], **betas))
@@ -80,20 +101,38 @@ def load_generator(path: str | Path):
     return gan.ema_generator or gan.generator
 
 
-def generate(generator, n: int, seed: int = 0) -> np.ndarray:
-    """n images (float32 in [-1, 1]) from standard normal latent vectors drawn from `seed`."""
-    if isinstance(generator.input, dict):
-        raise ValueError("this is a conditional generator: it needs labels as well as latent vectors.")
-    latent = np.random.default_rng(seed).normal(size=(n, generator.input.shape[-1])).astype("float32")
-    return np.clip(generator.predict(latent, batch_size=256, verbose=0), -1.0, 1.0)
+def generate(generator, n: int, seed: int = 0, labels: dict | None = None) -> np.ndarray:
+    """n images (float32 in [-1, 1]) from standard normal latent vectors drawn from `seed`.
+
+    A conditional generator also needs `labels`: attribute name -> n class indices
+    (one entry per condition it was built with).
+    """
+    conditional = isinstance(generator.input, dict)
+    latent_dim = (generator.input["latent"] if conditional else generator.input).shape[-1]
+    latent = np.random.default_rng(seed).normal(size=(n, latent_dim)).astype("float32")
+    if conditional:
+        needed = sorted(name for name in generator.input if name != "latent")
+        if labels is None or sorted(labels) != needed:
+            raise ValueError(f"this conditional generator needs labels for {', '.join(needed)}; got "
+                             f"{'none' if labels is None else ', '.join(sorted(labels))}.")
+        inputs = {"latent": latent, **{name: np.asarray(labels[name], "int32").reshape(n) for name in needed}}
+    elif labels is not None:
+        raise ValueError("this generator is not conditional: leave out labels.")
+    else:
+        inputs = latent
+    return np.clip(generator.predict(inputs, batch_size=256, verbose=0), -1.0, 1.0)
 
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "generator"
 
 
 def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
-                   folder: str | Path | None = None) -> dict:
-    """Copy a run's (EMA) generator into data/generator/ with a card and a model card."""
+                   folder: str | Path | None = None, command: str | None = None) -> dict:
+    """Copy a run's (EMA) generator into data/generator/ (or `folder`) with a card.
+
+    `command` is the exact command that made the run (default: the `train` command of
+    the shipped default generator).
+    """
     import hashlib
     import json
 
@@ -101,14 +140,15 @@ def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
     settings = checkpoints.read_meta(checkpoint)["config"]
     generator = load_generator(checkpoint)
     folder.mkdir(parents=True, exist_ok=True)
-    fresh = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"])
+    fresh = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
+                                   conditions=settings.get("conditions"))
     fresh.set_weights(generator.get_weights())
     weights = folder / "generator.weights.h5"
     fresh.save_weights(weights)
     card = {"settings": settings, "steps": checkpoints.read_meta(checkpoint)["step"],
             "minutes": round(minutes, 2), "metrics": metrics,
-            "command": f"python -m ganlab train --run-dir RUN --recipe {settings['recipe']} "
-                       f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate",
+            "command": command or f"python -m ganlab train --run-dir RUN --recipe {settings['recipe']} "
+                                  f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate",
             "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
     (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     return card
@@ -129,7 +169,8 @@ def load_shipped_generator(folder: str | Path | None = None):
         raise ValueError(f"{weights} is damaged or was changed (checksum mismatch with card.json); "
                          "restore it with git.")
     settings = card["settings"]
-    generator = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"])
+    generator = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
+                                       conditions=settings.get("conditions"))
     generator.load_weights(weights)
     return generator
 

@@ -7,7 +7,13 @@ import sys
 import numpy as np
 import pytest
 
-from ganlab import exercises, loss_math
+from ganlab import exercises, loss_math, metrics
+
+
+def _copied_share(generated, training, reference, percentile=1):
+    _, threshold = metrics.nearest_training_images(reference, training)
+    _, distances = metrics.nearest_training_images(generated, training)
+    return float((distances < np.percentile(threshold, percentile)).mean())
 
 
 def test_setup_imports_tensorflow_without_start_up_notices():
@@ -30,6 +36,9 @@ SOLUTIONS = {
     "03.2": (12_595_200, 12_582_912),
     "04.1": (500, 730),
     "04.2": ("both", "tape"),
+    "05.1": (lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 - s2) ** 2,
+             lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 ** 2 - s2 ** 2) ** 2),
+    "05.2": (_copied_share, lambda generated, training, reference: _copied_share(generated, training, reference, 50)),
 }
 
 

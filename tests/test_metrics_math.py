@@ -78,3 +78,13 @@ def test_too_few_samples_are_explained():
         metrics.frechet_distance(np.zeros((1, 4)), np.zeros((3, 4)))
     with pytest.raises(ValueError, match="with k=5 needs more than 5 samples"):
         metrics.precision_recall(np.zeros((5, 2)), np.zeros((10, 2)))
+
+
+def test_32_px_images_enter_the_feature_network_as_2x2_blocks_not_blurred():
+    from ganlab import features
+
+    images = np.random.default_rng(0).integers(0, 256, size=(2, 32, 32, 3), dtype=np.uint8)
+    enlarged = features.to_network_input(images)
+    expected = np.repeat(np.repeat(images, 2, axis=1), 2, axis=2).astype(np.float32) / 127.5 - 1.0
+    assert enlarged.shape == (2, 64, 64, 3)
+    np.testing.assert_allclose(enlarged, expected, atol=1e-6)

@@ -44,6 +44,18 @@ def _training(results):
     assert results["recipe"] == "hinge_sn" and results["image_size"] == 32
 
 
+def _evaluating(results):
+    assert results["n_samples"] == 200 and results["n_training"] == 1000
+    by_size = results["fid_by_samples_real_vs_real"]
+    assert by_size[0] > by_size[-1] > 0  # FID of real vs real is biased upwards at small n
+    assert abs(results["kid_real_vs_real"]) < results["kid_generated"]
+    collapsed = results["trust"]["real vs collapsed"]
+    assert collapsed["precision"] > 0.99 and collapsed["recall"] < 0.05
+    assert results["trust"]["real vs real"]["avatar_fid"] < results["trust"]["real vs blur 2px"]["avatar_fid"]
+    nearest = results["nearest_median"]
+    assert nearest["memoriser"] < nearest["held-out real"] / 4  # copies sit on their training image
+
+
 # notebook -> (small parameters, a check of its results dict)
 SMOKE_RUNS = {
     "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
@@ -54,6 +66,7 @@ SMOKE_RUNS = {
         dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
     "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1,
                          run_dir="RUN_DIR"), _training),
+    "05_evaluating_gans": (dict(n_samples=200, n_training=1000, seed=1), _evaluating),
 }
 
 

@@ -42,3 +42,22 @@ def test_ship_and_load_a_generator(tmp_path):
         recipes.load_shipped_generator(tmp_path / "shipped")
     with pytest.raises(FileNotFoundError, match="shipped generator is missing"):
         recipes.load_shipped_generator(tmp_path / "nowhere")
+
+
+def test_a_conditional_run_is_rebuilt_from_its_checkpoint_and_needs_labels(tmp_path):
+    settings = {**recipes.run_settings("ns_r1", size=32, width=4, latent_dim=8, conditions={"skin_tone": 7}),
+                "batch_size": 16, "n_images": 32, "seed": 0, "precision": "float32"}
+    gan = recipes.build_gan(settings)
+    assert gan.conditions == ("skin_tone",)
+    avatars = data.load_avatars(32, 32, seed=3, cache_dir=tmp_path / "cache", workers=1, progress=False)
+    training.train(gan, avatars.images, {"skin_tone": avatars.label("skin_tone")}, steps=2, batch_size=16,
+                   run_dir=tmp_path / "run", checkpoint_every=2, sample_every=2, config=settings, progress=False)
+    generator = recipes.load_generator(tmp_path / "run" / "checkpoint-00000002.npz")
+    labels = {"skin_tone": np.arange(4) % 7}
+    images = recipes.generate(generator, 4, seed=1, labels=labels)
+    assert images.shape == (4, 32, 32, 3)
+    assert np.allclose(images, recipes.generate(gan.ema_generator, 4, seed=1, labels=labels), atol=1e-5)
+    with pytest.raises(ValueError, match="needs labels for skin_tone; got none"):
+        recipes.generate(generator, 4)
+    with pytest.raises(ValueError, match="not conditional: leave out labels"):
+        recipes.generate(recipes.build_gan(recipes.run_settings("ns_r1", 32, 4, 8)).generator, 4, labels=labels)
