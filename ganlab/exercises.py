@@ -287,21 +287,21 @@ def _fid_in_one_dimension(fid_1d) -> str | None:
 
 
 @exercise("05.2")
-def _copied_share(copied_share) -> str | None:
+def _too_close_share_check(too_close_share) -> str | None:
     import numpy as np
 
-    if not callable(copied_share):
-        return ("the answer should be a function copied_share(generated_features, training_features, "
+    if not callable(too_close_share):
+        return ("the answer should be a function too_close_share(generated_features, training_features, "
                 "reference_features), not a value.")
     rng = np.random.default_rng(0)
     training = rng.normal(size=(400, 8))
     reference = rng.normal(size=(200, 8))
     copies = training[:50] + 1e-3 * rng.normal(size=(50, 8))
     fresh = rng.normal(size=(150, 8))
-    got = copied_share(np.concatenate([copies, fresh]), training, reference)
+    got = too_close_share(np.concatenate([copies, fresh]), training, reference)
     if not isinstance(got, (float, int, np.floating)) or isinstance(got, bool):
         return f"it returned {got!r}; return a share, a number between 0 and 1."
-    fresh_share = float(copied_share(fresh, training, reference))
+    fresh_share = float(too_close_share(fresh, training, reference))
     if abs(float(got) - 0.25) > 0.03:
         return (f"on 50 near-copies among 200 samples it returned {float(got):.3f}, but about 0.25 was "
                 "expected. Compare each generated sample's nearest-training distance with the 1st "
@@ -310,3 +310,36 @@ def _copied_share(copied_share) -> str | None:
         return (f"on fresh samples it flags {fresh_share:.0%}; use the 1st percentile of the reference "
                 "distances as the threshold, not a larger one.")
     return None
+
+
+# 06_challenges
+
+@exercise("06.1")
+def _amplification(amplification) -> str | None:
+    if not callable(amplification):
+        return "the answer should be a function amplification(train_share, generated_share), not a value."
+    for train, generated, expected in [(0.7, 0.85, (0.85 / 0.15) / (0.7 / 0.3)), (0.5, 0.5, 1.0),
+                                       (0.8, 0.6, 1.5 / 4.0)]:
+        got = float(amplification(train, generated))
+        if abs(got - expected) > 1e-6:
+            if abs(got - generated / train) < 1e-6:
+                return (f"amplification({train}, {generated}) returned {got:.3f}, the ratio of the shares. "
+                        "Compare the A:B ratios instead: a share s of group A is a ratio s / (1 - s).")
+            return (f"amplification({train}, {generated}) returned {got:.3f}. Turn each share s into the "
+                    "A:B ratio s / (1 - s), then divide the generated ratio by the training one.")
+    return None
+
+
+@exercise("06.2")
+def _rescue_of_the_fast_generator(answer) -> str | None:
+    if not isinstance(answer, str):
+        return "answer with a string: one of the run names in toy_table.index."
+    name = " ".join(answer.replace(".", " ").lower().split())
+    if "5 d steps" in name:
+        return None
+    if "equal" in name or "time-scale" in name or "time scale" in name:
+        return ("that run does rescue training, but by lowering the generator's learning rate to 1e-3. "
+                "Which run kept the generator at 5e-3?")
+    if "faster than d" in name and "steps" not in name:
+        return "that is the run that collapsed, not its rescue."
+    return "that run did not keep the generator at 5e-3 or did not rescue it; look at the table's first rows."

@@ -10,7 +10,7 @@ import pytest
 from ganlab import exercises, loss_math, metrics
 
 
-def _copied_share(generated, training, reference, percentile=1):
+def _too_close_share(generated, training, reference, percentile=1):
     _, threshold = metrics.nearest_training_images(reference, training)
     _, distances = metrics.nearest_training_images(generated, training)
     return float((distances < np.percentile(threshold, percentile)).mean())
@@ -38,7 +38,10 @@ SOLUTIONS = {
     "04.2": ("both", "tape"),
     "05.1": (lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 - s2) ** 2,
              lambda m1, s1, m2, s2: (m1 - m2) ** 2 + (s1 ** 2 - s2 ** 2) ** 2),
-    "05.2": (_copied_share, lambda generated, training, reference: _copied_share(generated, training, reference, 50)),
+    "05.2": (_too_close_share, lambda generated, training, reference: _too_close_share(generated, training, reference, 50)),
+    "06.1": (lambda train, generated: (generated / (1 - generated)) / (train / (1 - train)),
+             lambda train, generated: generated / train),
+    "06.2": ("... with 5 D steps per G step", "two time-scales: D 5x faster"),
 }
 
 
