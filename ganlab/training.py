@@ -38,14 +38,26 @@ class GAN(keras.Model):
         gp_weight: weight of the WGAN gradient penalty (usually 10 with "wasserstein").
         conditions: the attribute names a conditional pair takes, in the order the
             dataset yields their labels; None for an unconditional pair.
+        update: "alternating" (the algorithm of Goodfellow et al. 2014: D is updated,
+            then G is trained against the updated D on fresh noise) or "simultaneous"
+            (the TensorFlow DCGAN tutorial's step: one batch of fakes, both gradients
+            taken at the same point, both networks updated together; cheaper, since G
+            and D run forward once, and needs d_steps=1).
     """
 
     def __init__(self, generator, discriminator, loss: str = "non_saturating", d_steps: int = 1,
                  ema_decay: float | None = None, r1_weight: float = 0.0, gp_weight: float = 0.0,
-                 conditions: tuple[str, ...] | None = None, seed: int = 0, name: str = "gan"):
+                 conditions: tuple[str, ...] | None = None, seed: int = 0, name: str = "gan",
+                 update: str = "alternating"):
         super().__init__(name=name)
         self.generator_loss, self.discriminator_loss = losses.loss_pair(loss)
         _check_arguments(d_steps, ema_decay, r1_weight, gp_weight)
+        if update not in ("alternating", "simultaneous"):
+            raise ValueError(f"update must be 'alternating' or 'simultaneous'; got {update!r}.")
+        if update == "simultaneous" and d_steps != 1:
+            raise ValueError(f"a simultaneous update trains D and G once each per step: use d_steps=1 "
+                             f"(got {d_steps}), or update='alternating'.")
+        self.update = update
         if (r1_weight or gp_weight) and has_batch_norm(discriminator):
             raise ValueError("a gradient penalty or R1 is computed per image, and batch norm in the "
                              "discriminator mixes the images of a batch: build the discriminator "
@@ -97,9 +109,12 @@ class GAN(keras.Model):
         batch = ops.shape(real_images)[0]
         for tracker in self.trackers.values():
             tracker.reset_state()  # report this step's values, not a running mean
-        for _ in range(self.d_steps):
-            self._discriminator_step(real_images, labels, batch)
-        g_loss = self._generator_step(labels, batch)
+        if self.update == "simultaneous":
+            g_loss = self._simultaneous_step(real_images, labels, batch)
+        else:
+            for _ in range(self.d_steps):
+                self._discriminator_step(real_images, labels, batch)
+            g_loss = self._generator_step(labels, batch)
         if self.ema_generator is not None:
             self._update_ema()
         self.trackers["g_loss"].update_state(g_loss)
@@ -108,16 +123,38 @@ class GAN(keras.Model):
     def _discriminator_step(self, real_images, labels, batch):
         fake_images = self._generate(labels, batch, training=True)
         with tf.GradientTape() as tape:
-            real_logits = self._judge(real_images, labels)
-            fake_logits = self._judge(fake_images, labels)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-            if self.r1_weight:  # gamma / 2 * E[||grad D(x)||^2]
-                d_loss += 0.5 * self.r1_weight * losses.r1_penalty(self._critic(labels), real_images)
-            if self.gp_weight:  # lambda * E[(||grad D(x^)||_2 - 1)^2]
-                d_loss += self.gp_weight * losses.gradient_penalty(self._critic(labels), real_images,
-                                                                   fake_images)
+            real_logits, fake_logits, d_loss = self._discriminator_loss(real_images, fake_images, labels)
             scaled = _for_gradients(self.discriminator_optimizer, d_loss)
         _apply(self.discriminator_optimizer, tape, scaled, self.discriminator.trainable_variables)
+        self._track(d_loss, real_logits, fake_logits)
+
+    def _simultaneous_step(self, real_images, labels, batch):
+        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
+            fake_images = self._generate(labels, batch, training=True)
+            real_logits, fake_logits, d_loss = self._discriminator_loss(real_images, fake_images, labels)
+            g_loss = self.generator_loss(fake_logits)
+            d_scaled = _for_gradients(self.discriminator_optimizer, d_loss)
+            g_scaled = _for_gradients(self.generator_optimizer, g_loss)
+        # both gradients first, then both updates: G's gradient is taken against D before its update
+        d_variables, g_variables = self.discriminator.trainable_variables, self.generator.trainable_variables
+        d_gradients = discriminator_tape.gradient(d_scaled, d_variables)
+        g_gradients = generator_tape.gradient(g_scaled, g_variables)
+        self.discriminator_optimizer.apply_gradients(zip(d_gradients, d_variables))
+        self.generator_optimizer.apply_gradients(zip(g_gradients, g_variables))
+        self._track(d_loss, real_logits, fake_logits)
+        return g_loss
+
+    def _discriminator_loss(self, real_images, fake_images, labels):
+        real_logits = self._judge(real_images, labels)
+        fake_logits = self._judge(fake_images, labels)
+        d_loss = self.discriminator_loss(real_logits, fake_logits)
+        if self.r1_weight:  # gamma / 2 * E[||grad D(x)||^2]
+            d_loss += 0.5 * self.r1_weight * losses.r1_penalty(self._critic(labels), real_images)
+        if self.gp_weight:  # lambda * E[(||grad D(x^)||_2 - 1)^2]
+            d_loss += self.gp_weight * losses.gradient_penalty(self._critic(labels), real_images, fake_images)
+        return real_logits, fake_logits, d_loss
+
+    def _track(self, d_loss, real_logits, fake_logits):
         self.trackers["d_loss"].update_state(d_loss)
         self.trackers["d_real"].update_state(ops.mean(ops.sigmoid(real_logits)))
         self.trackers["d_fake"].update_state(ops.mean(ops.sigmoid(fake_logits)))
