@@ -56,6 +56,15 @@ def _evaluating(results):
     assert nearest["memoriser"] < nearest["held-out real"] / 4  # copies sit on their training image
 
 
+def _challenges(results):
+    assert results["toy_steps"] == 100 and len(results["toy"]) == 6
+    assert all(0 <= row["modes at the end"] <= 8 for row in results["toy"])
+    assert set(results["width_fid"]) == {"16", "32", "64"}  # JSON keys are strings
+    assert results["width_fid"]["64"] < results["width_fid"]["16"]  # recorded runs: wider is better
+    assert set(results["ablation_fid"]) == {"tutorial", "ns", "ns_ema", "ns_r1", "hinge_sn", "wgan_gp"}
+    assert 0.6 < results["light_share"]["training data (skewed)"] < 0.8  # 71% drawn, read by the network
+
+
 # notebook -> (small parameters, a check of its results dict)
 SMOKE_RUNS = {
     "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
@@ -67,6 +76,7 @@ SMOKE_RUNS = {
     "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1,
                          run_dir="RUN_DIR"), _training),
     "05_evaluating_gans": (dict(n_samples=200, n_training=1000, seed=1), _evaluating),
+    "06_challenges": (dict(toy_steps=100, check_every=50, seed=1), _challenges),
 }
 
 
