@@ -23,7 +23,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "experiments"
-SKIN_TONES = ["pale", "light", "yellow", "tanned", "brown", "dark_brown", "black"]
 # Chapter 06's imbalanced data: the two lightest skin tones are 6x as common as each other
 # tone (12 of 17 avatars, 71%), the kind of skew reported for face datasets scraped from the web.
 SKEWED = {"skin_tone": [6, 6, 1, 1, 1, 1, 1]}
@@ -56,9 +55,7 @@ def run(name: str) -> dict:
 
     spec = EXPERIMENTS[name]
     course.setup(seed=spec.get("seed", 0))  # initial weights and noise; the data is always seed 0
-    import keras
-
-    from ganlab import data, features, metrics, plots, recipes, training
+    from ganlab import checkpoints, data, features, metrics, plots, recipes, training
 
     policy = training.choose_precision("auto")
     avatars = data.load_avatars(spec["n_images"], spec["size"], seed=0, weights=spec.get("weights"))
@@ -73,8 +70,6 @@ def run(name: str) -> dict:
     settings = recipes.run_settings(spec["recipe"], spec["size"], spec["width"], conditions=conditions)
     gan = recipes.build_gan(settings)
     run_dir = ROOT / "runs" / "experiments" / name
-    from ganlab import checkpoints
-
     latest = checkpoints.latest_checkpoint(run_dir)
     timing = run_dir / "training_minutes.json"  # kept with the run, so measuring again keeps it
     finished_before = latest is not None and checkpoints.read_meta(latest)["step"] >= spec["steps"]
@@ -90,10 +85,7 @@ def run(name: str) -> dict:
     elif not finished_before:
         timing.write_text(json.dumps({"minutes": minutes}) + "\n")
 
-    keras.mixed_precision.set_global_policy("float32")
-    twin = recipes.build_gan(settings)
-    twin.set_weights(gan.get_weights())
-    generator = twin.ema_generator or twin.generator
+    generator = recipes.float32_generator(gan, settings)  # measured as recipes.measure does
     n = 2000
     requested = None
     if conditions:  # ask for every class equally often (the real mix is close to uniform)
@@ -132,8 +124,11 @@ def run(name: str) -> dict:
 
 
 def _shares(labels) -> dict:
-    counts = np.bincount(np.asarray(labels), minlength=len(SKIN_TONES))
-    return {tone: round(float(c) / len(labels), 4) for tone, c in zip(SKIN_TONES, counts)}
+    from ganlab.avatars import ATTRIBUTES
+
+    tones = ATTRIBUTES["skin_tone"]
+    counts = np.bincount(np.asarray(labels), minlength=len(tones))
+    return {str(tone): round(float(c) / len(labels), 4) for tone, c in zip(tones, counts)}
 
 
 def main() -> int:

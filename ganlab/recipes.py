@@ -77,7 +77,8 @@ def build_gan(settings: dict) -> training.GAN:
                                                normalization=recipe["normalization"],
                                                spectral_norm=recipe["spectral_norm"], conditions=conditions)
     gan = training.GAN(generator, discriminator, loss=recipe["loss"], ema_decay=recipe["ema"],
-                       r1_weight=recipe["r1"], gp_weight=recipe.get("gp", 0.0), conditions=tuple(conditions) if conditions else None)
+                       r1_weight=recipe["r1"], gp_weight=recipe.get("gp", 0.0),
+                       conditions=tuple(conditions) if conditions else None)
     betas = dict(beta_1=recipe["beta_1"], beta_2=recipe["beta_2"])
     gan.compile(keras.optimizers.Adam(recipe["lr_g"], **betas),
                 keras.optimizers.Adam(recipe["lr_d"], **betas))
@@ -203,18 +204,24 @@ they are softer and less varied in detail than real avatars, as a 10-minute CPU 
 """
 
 
-def measure(gan, settings: dict, n: int = 2000) -> dict:
-    """All metrics of n samples of `gan` (its EMA generator if any) against n real avatars.
-
-    The weights are copied into a float32 build of the same networks first, so every
-    run is measured the same way whatever precision it trained in. Real avatars: seed
-    100; latent vectors: seed 100. Returns `ganlab.metrics.evaluate`'s dictionary.
-    """
-    from ganlab import data, features, metrics
-
+def float32_generator(gan, settings: dict):
+    """`gan`'s generator (its EMA copy if any), rebuilt in float32 with the same weights,
+    so that every run is sampled and measured the same way whatever precision it
+    trained in. Sets the global dtype policy to float32."""
     keras.mixed_precision.set_global_policy("float32")
     twin = build_gan(settings)
     twin.set_weights(gan.get_weights())
+    return twin.ema_generator or twin.generator
+
+
+def measure(gan, settings: dict, n: int = 2000) -> dict:
+    """All metrics of n samples of `gan` (its EMA generator if any) against n real avatars.
+
+    Sampled from `float32_generator`. Real avatars: seed 100; latent vectors: seed 100.
+    Returns `ganlab.metrics.evaluate`'s dictionary.
+    """
+    from ganlab import data, features, metrics
+
     real = data.load_avatars(n, settings["size"], seed=100, progress=False).images
-    images = generate(twin.ema_generator or twin.generator, n, seed=100)
+    images = generate(float32_generator(gan, settings), n, seed=100)
     return metrics.evaluate(features.load_feature_network(), real, images)
