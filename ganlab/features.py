@@ -131,6 +131,18 @@ def features_and_attributes(network, images, batch_size: int = 256, progress: bo
     return np.concatenate(features), {k: np.concatenate(v) for k, v in predicted.items()}
 
 
+def hair_visible(predicted: dict) -> np.ndarray:
+    """Boolean [n]: does the hair style the network reads show its colour (not a hat, not bald)?
+
+    `predicted` is what `predict_attributes` returns. Taught in 07_social_media_applications.ipynb.
+    """
+    from ganlab.avatars import ATTRIBUTE_NAMES, visible
+
+    labels = np.zeros((len(predicted["top"]), len(ATTRIBUTE_NAMES)), dtype=int)
+    labels[:, ATTRIBUTE_NAMES.index("top")] = predicted["top"]
+    return visible("hair_color", labels)
+
+
 def train_feature_network(n_train: int = 16_000, n_test: int = 2_000, seed: int = 1,
                           epochs: int = 14, batch_size: int = 128, folder: Path | None = None) -> dict:
     """Train on avatars of `seed`, test on avatars of `seed + 1`; write weights and card.

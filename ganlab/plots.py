@@ -80,6 +80,28 @@ def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices:
     return image_grid(pairs, columns=2 * pairs_per_row)
 
 
+def labelled_rows(images: np.ndarray, row_names: list[str], title: str, columns: int = 8):
+    """A matplotlib figure of `image_grid(images, columns)`, each row named on the left.
+
+    `images` holds len(row_names) rows of `columns` uint8 images. Taught in
+    07_social_media_applications.ipynb.
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    if len(images) != len(row_names) * columns:
+        raise ValueError(f"{len(row_names)} rows of {columns} images need {len(row_names) * columns} images; "
+                         f"got {len(images)}.")
+    padding = 2
+    pitch = images.shape[1] + padding
+    figure, axis = plt.subplots(figsize=(columns * 1.1, len(row_names) * 1.1 + 0.5))
+    axis.imshow(image_grid(images, columns=columns, padding=padding))
+    axis.set_yticks(pitch * np.arange(len(row_names)) + padding + images.shape[1] / 2, row_names)
+    axis.set_xticks([])
+    axis.set_title(title, fontsize=10)
+    return figure
+
+
 def moving_average(values: np.ndarray, window: int) -> np.ndarray:
     """Mean of the last `window` values at each position (fewer at the start)."""
     totals = np.cumsum(np.insert(np.asarray(values, dtype=float), 0, 0.0))

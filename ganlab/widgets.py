@@ -8,6 +8,11 @@ trains a few steps of `ganlab.toy.ToyGAN` and redraws the four views as one PNG.
 Every control has a stable CSS class ("ganlab-toy-...") for browser tests.
 
 Taught in 01_background_and_concepts.ipynb.
+
+    widgets.AvatarControls(conditional_generator)   # pick skin tone, hair colour, accessory
+
+One dropdown per label of a conditional generator, a noise-seed slider and the avatar
+they ask for ("ganlab-avatar-..." classes). Taught in 07_social_media_applications.ipynb.
 """
 
 from __future__ import annotations
@@ -16,8 +21,11 @@ import io
 import time
 
 import ipywidgets
+import numpy as np
+from PIL import Image
 
-from ganlab import losses, plots, toy
+from ganlab import data, losses, plots, recipes, toy
+from ganlab.avatars import ATTRIBUTES
 
 _WIDE = {"description_width": "initial"}  # show whole descriptions, not "Generat..."
 RESET_NOTE = "Changing the loss or the data set starts again from step 0."
@@ -136,3 +144,68 @@ def _rate_slider(description: str, value: float) -> ipywidgets.FloatLogSlider:
 def _figure():
     from matplotlib.figure import Figure
     return Figure(figsize=(13, 3.1), layout="constrained")
+
+
+class AvatarControls(ipywidgets.VBox):
+    """Dropdowns for a conditional generator's labels, a noise seed, and the avatar they give.
+
+    The avatar is `recipes.generate(generator, 1, seed=noise seed, labels=...)`, so the
+    same settings always give the same picture, and the same seed keeps the same noise
+    while a label changes. It is shown `scale` times enlarged, without smoothing.
+
+    Taught in 07_social_media_applications.ipynb.
+    """
+
+    def __repr__(self) -> str:
+        # What a saved notebook shows where the live widget cannot be drawn.
+        return ("[the avatar picker: run this notebook in JupyterLab (Run > Run All Cells) to choose "
+                "a skin tone, hair colour and accessory]")
+
+    def __init__(self, generator, seed: int = 0, max_seed: int = 999, scale: int = 4):
+        if not isinstance(generator.input, dict):
+            raise ValueError("AvatarControls needs a conditional generator (one that takes labels); "
+                             "load one with recipes.load_shipped_generator(... / 'conditional_generator').")
+        self.generator, self.scale = generator, scale
+        taken = [name for name in generator.input if name != "latent"]
+        unknown = [name for name in taken if name not in ATTRIBUTES]
+        if unknown:
+            raise ValueError(f"the generator takes labels the avatars do not have: {', '.join(unknown)}.")
+        self.conditions = tuple(name for name in ATTRIBUTES if name in taken)  # skin tone first, as avatars list them
+        self._build_controls(seed, max_seed)
+        super().__init__(children=[ipywidgets.HBox(list(self.pickers.values())), self.noise_seed, self.view])
+        self.add_class("ganlab-avatar")
+        for control in [*self.pickers.values(), self.noise_seed]:
+            control.observe(lambda _: self.redraw(), names="value")
+        self.redraw()
+
+    def _build_controls(self, seed: int, max_seed: int) -> None:
+        def styled(widget, name):
+            widget.add_class(f"ganlab-avatar-{name}")
+            return widget
+        self.pickers = {name: styled(ipywidgets.Dropdown(options=[(c, i) for i, c in enumerate(ATTRIBUTES[name])],
+                                                         value=0, description=name.replace("_", " "), style=_WIDE),
+                                     name.replace("_", "-"))
+                        for name in self.conditions}
+        self.noise_seed = styled(ipywidgets.IntSlider(value=seed, min=0, max=max_seed, description="noise seed",
+                                                      style=_WIDE), "seed")
+        shown = f"{self.generator.output.shape[1] * self.scale}px"  # a VBox would stretch it to the page's width
+        self.view = styled(ipywidgets.Image(format="png", layout=ipywidgets.Layout(width=shown, height=shown)), "view")
+
+    @property
+    def labels(self) -> dict[str, int]:
+        """The class index chosen for each label, e.g. {"accessory": 6, "hair_color": 1, ...}."""
+        return {name: picker.value for name, picker in self.pickers.items()}
+
+    def image(self) -> np.ndarray:
+        """The avatar for the current settings: uint8 [size, size, 3]."""
+        labels = {name: np.array([index]) for name, index in self.labels.items()}
+        return data.to_uint8(recipes.generate(self.generator, 1, seed=self.noise_seed.value, labels=labels))[0]
+
+    def redraw(self) -> None:
+        """Make the avatar for the current settings and show it as a PNG."""
+        image = self.image()
+        enlarged = Image.fromarray(image).resize((image.shape[1] * self.scale, image.shape[0] * self.scale),
+                                                 Image.NEAREST)
+        buffer = io.BytesIO()
+        enlarged.save(buffer, format="PNG")
+        self.view.value = buffer.getvalue()

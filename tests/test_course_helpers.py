@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from ganlab import exercises, loss_math, metrics
+from ganlab import detection, exercises, loss_math, metrics
 
 
 def _too_close_share(generated, training, reference, percentile=1):
@@ -42,6 +42,10 @@ SOLUTIONS = {
     "06.1": (lambda train, generated: (generated / (1 - generated)) / (train / (1 - train)),
              lambda train, generated: generated / train),
     "06.2": ("... with 5 D steps per G step", "two time-scales: D 5x faster"),
+    "07.1": (lambda images: detection.log_spectrum(images)[:, 0, 0],
+             lambda images: detection.log_spectrum(images)[:, 32, 32]),
+    "07.2": (lambda share, catch, false_alarm: share * catch / (share * catch + (1 - share) * false_alarm),
+             lambda share, catch, false_alarm: catch),
 }
 
 

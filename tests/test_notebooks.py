@@ -65,6 +65,20 @@ def _challenges(results):
     assert 0.6 < results["light_share"]["training data (skewed)"] < 0.8  # 71% drawn, read by the network
 
 
+def _social_media(results):
+    assert results["n_per_class"] == 20 and results["n_detector"] == 400
+    assert set(results["read_back"]) == {"skin_tone", "hair_color", "accessory"}
+    assert all(0 <= share <= 1 for share in results["read_back"].values())
+    assert results["read_back"]["accessory"] > 0.5  # the labels do something even at small n
+    fid = results["midpoint_fid"]
+    assert fid["linear midpoints"] > fid["spherical midpoints"]  # the line leaves the shell
+    shares = results["accessory_share_by_multiple"]
+    assert shares["2"] > shares["0"] > shares["-2"]  # the direction switches accessories on and off
+    checker = results["spectrum_checkerboard"]
+    assert checker["generated"] > checker["real"] + 1  # the transposed-convolution fingerprint
+    assert set(results["detectors"]) == {"CNN on pixels", "logistic on the spectrum"}
+
+
 # notebook -> (small parameters, a check of its results dict)
 SMOKE_RUNS = {
     "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
@@ -77,6 +91,8 @@ SMOKE_RUNS = {
                          run_dir="RUN_DIR"), _training),
     "05_evaluating_gans": (dict(n_samples=200, n_training=1000, seed=1), _evaluating),
     "06_challenges": (dict(toy_steps=100, check_every=50, seed=1), _challenges),
+    "07_social_media_applications": (dict(n_per_class=20, n_pairs=100, n_direction=400, n_shifted=100, n_detector=400,
+                                          detector_epochs=2, n_training=1000, seed=1), _social_media),
 }
 
 
