@@ -183,6 +183,8 @@ def _add_train_command(commands) -> None:
     command.add_argument("--n-images", type=_positive, default=10_000, help="avatars to train on")
     command.add_argument("--seed", type=_non_negative, default=0, help="data and noise seed")
     command.add_argument("--precision", default="auto", choices=training.PRECISIONS)
+    command.add_argument("--augment", default=None, metavar="POLICY",
+                         help="DiffAugment for the discriminator, e.g. color,translation,cutout (default none)")
     command.add_argument("--checkpoint-every", type=_positive, default=200)
     command.add_argument("--sample-every", type=_positive, default=200)
     command.add_argument("--evaluate", action="store_true",
@@ -252,7 +254,7 @@ def _run_train(args) -> int:
         config = checkpoints.read_meta(latest)["config"]
         print(f"resuming {_shown(args.run_dir)} from {latest.name} with its settings: {config}")
     else:
-        config = {**recipes.run_settings(args.recipe, args.size, args.width),
+        config = {**recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment),
                   "batch_size": args.batch_size, "n_images": args.n_images, "seed": args.seed,
                   "precision": training.choose_precision(args.precision)}
     training.choose_precision(config["precision"])

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from ganlab import checkpoints, models, training
+from ganlab.augment import parse_policy as augment_policy
 
 RECIPES = {
     # The TensorFlow DCGAN tutorial's choices: cross-entropy (non-saturating G), batch
@@ -53,17 +54,21 @@ DESCRIPTIONS = {
 
 
 def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
-                 latent_dim: int = 128, conditions: dict[str, int] | None = None) -> dict:
+                 latent_dim: int = 128, conditions: dict[str, int] | None = None,
+                 augment: str | None = None) -> dict:
     """The settings that define a run's networks and optimizers (stored in checkpoints).
 
     `conditions` (attribute name -> number of classes, e.g. {"skin_tone": 7}) makes the
     pair conditional: a generator fed labels with its noise, a projection discriminator.
+    `augment` is a DiffAugment policy for the discriminator's inputs (`ganlab.augment`).
     """
     if recipe not in RECIPES:
         raise ValueError(f"unknown recipe {recipe!r}; known recipes: {', '.join(RECIPES)}.")
     settings = {"recipe": recipe, "size": size, "width": width, "latent_dim": latent_dim}
     if conditions:
         settings["conditions"] = {str(name): int(classes) for name, classes in conditions.items()}
+    if augment:
+        settings["augment"] = ",".join(augment_policy(augment))
     return settings
 
 
@@ -78,7 +83,7 @@ def build_gan(settings: dict) -> training.GAN:
                                                spectral_norm=recipe["spectral_norm"], conditions=conditions)
     gan = training.GAN(generator, discriminator, loss=recipe["loss"], ema_decay=recipe["ema"],
                        r1_weight=recipe["r1"], gp_weight=recipe.get("gp", 0.0),
-                       conditions=tuple(conditions) if conditions else None)
+                       conditions=tuple(conditions) if conditions else None, augment=settings.get("augment"))
     betas = dict(beta_1=recipe["beta_1"], beta_2=recipe["beta_2"])
     gan.compile(keras.optimizers.Adam(recipe["lr_g"], **betas),
                 keras.optimizers.Adam(recipe["lr_d"], **betas))

@@ -19,7 +19,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from ganlab import augment as augmentation
 from ganlab import losses
+from ganlab.precision import PRECISIONS, choose_precision, detect_precision  # noqa: F401 (taught as training.*)
 from ganlab.models import has_batch_norm
 
 
@@ -43,12 +45,15 @@ class GAN(keras.Model):
             (the TensorFlow DCGAN tutorial's step: one batch of fakes, both gradients
             taken at the same point, both networks updated together; cheaper, since G
             and D run forward once, and needs d_steps=1).
+        augment: a DiffAugment policy such as "color,translation,cutout"
+            (`ganlab.augment`): D sees real and fake images alike through random
+            changes, and G's gradient flows back through them. None for none.
     """
 
     def __init__(self, generator, discriminator, loss: str = "non_saturating", d_steps: int = 1,
                  ema_decay: float | None = None, r1_weight: float = 0.0, gp_weight: float = 0.0,
                  conditions: tuple[str, ...] | None = None, seed: int = 0, name: str = "gan",
-                 update: str = "alternating"):
+                 update: str = "alternating", augment: str | None = None):
         super().__init__(name=name)
         self.generator_loss, self.discriminator_loss = losses.loss_pair(loss)
         _check_arguments(d_steps, ema_decay, r1_weight, gp_weight)
@@ -58,6 +63,9 @@ class GAN(keras.Model):
             raise ValueError(f"a simultaneous update trains D and G once each per step: use d_steps=1 "
                              f"(got {d_steps}), or update='alternating'.")
         self.update = update
+        self.augment = ",".join(augmentation.parse_policy(augment)) or None
+        if self.augment:  # its own random stream, so that noise draws stay as without augmentation
+            self.augment_seed = keras.random.SeedGenerator(seed + 1, name="augment_seed")
         if (r1_weight or gp_weight) and has_batch_norm(discriminator):
             raise ValueError("a gradient penalty or R1 is computed per image, and batch norm in the "
                              "discriminator mixes the images of a batch: build the discriminator "
@@ -173,6 +181,8 @@ class GAN(keras.Model):
         return self.generator(inputs, training=training)
 
     def _judge(self, images, labels):
+        if self.augment:  # the same kind of random change for real and fake images
+            images = augmentation.diff_augment(images, self.augment, self.augment_seed)
         inputs = {"image": images, **labels} if self.conditions else images
         return self.discriminator(inputs, training=True)
 
@@ -271,49 +281,6 @@ def _finite(value) -> bool:
     import math
 
     return math.isfinite(float(value))
-
-
-PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
-
-
-def choose_precision(requested: str = "auto", cpu_flags: set[str] | None = None,
-                     has_gpu: bool | None = None) -> str:
-    """The Keras dtype policy to train with, and set it globally.
-
-    "auto": mixed_float16 on a GPU; mixed_bfloat16 on a CPU with bf16 arithmetic
-    (AVX-512-BF16 or AMX); float32 otherwise. Measured on the 2-core course machine:
-    a 64x64 DCGAN step ran 1.7x faster in mixed_bfloat16 than in float32.
-    Any of PRECISIONS may be requested explicitly.
-    """
-    if requested not in PRECISIONS:
-        raise ValueError(f"unknown precision {requested!r}; choose one of {', '.join(PRECISIONS)}.")
-    policy = requested if requested != "auto" else detect_precision(cpu_flags, has_gpu)
-    keras.mixed_precision.set_global_policy(policy)
-    return policy
-
-
-def detect_precision(cpu_flags: set[str] | None = None, has_gpu: bool | None = None) -> str:
-    """What "auto" picks on this machine, without setting it (see `choose_precision`)."""
-    if has_gpu is None:
-        has_gpu = bool(tf.config.list_physical_devices("GPU"))
-    flags = _cpu_flags() if cpu_flags is None else cpu_flags
-    if has_gpu:
-        return "mixed_float16"
-    if flags & {"avx512_bf16", "amx_bf16"}:
-        return "mixed_bfloat16"
-    return "float32"
-
-
-def _cpu_flags() -> set[str]:
-    """The CPU's feature flags (Linux: /proc/cpuinfo); empty where they cannot be read."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
 
 
 def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step: int, steps: int):
