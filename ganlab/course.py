@@ -93,3 +93,29 @@ def write_results(path, results: dict) -> None:
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(results, indent=2, default=float) + "\n", encoding="utf-8")
+
+
+def load_experiment(name: str, folder="../data/experiments") -> tuple[dict, "np.ndarray"]:
+    """The record and the sample grid (RGB floats) that `benchmarks/experiments.py NAME` wrote.
+
+    `folder` is relative to the notebooks. Taught in 06_challenges.ipynb.
+    """
+    import json
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    folder = Path(folder)
+    if not (folder / f"{name}.json").is_file():
+        raise FileNotFoundError(f"no recorded experiment {name!r} in {folder}; make it with "
+                                f"`python benchmarks/experiments.py {name}`.")
+    record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    return record, plt.imread(folder / f"{name}.png")
+
+
+def metrics_row(record: dict) -> dict:
+    """One table row of a recorded experiment: steps, minutes and its metrics. Taught in 06_challenges.ipynb."""
+    m = record["metrics"]
+    return {"steps": record["steps"], "minutes": record["minutes"], "Avatar-FID": m["avatar_fid"],
+            "KID": m["kid_mean"], "precision": m["precision"], "recall": m["recall"],
+            "classes produced": m["classes_produced"], "total variation": m["total_variation"]}

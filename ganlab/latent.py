@@ -1,4 +1,4 @@
-"""Paths through a generator's noise space: straight lines and arcs.
+"""Paths through a generator's noise space (straight lines and arcs), and searching it.
 
     frames = generator.predict(np.stack([slerp(z0, z1, t) for t in np.linspace(0, 1, 8)]))
 
@@ -6,8 +6,10 @@ A standard normal z in d dimensions lies close to a shell of radius sqrt(d), and
 generator was trained only there. Linear interpolation cuts inside the shell (two
 independent z are nearly perpendicular, so the midpoint is about sqrt(d / 2) long);
 spherical interpolation follows the arc and keeps the length (White 2016).
+`invert` finds the z of a given image by gradient descent (chapter 08: a GAN has no
+encoder).
 
-Taught in 07_social_media_applications.ipynb.
+Taught in 07_social_media_applications.ipynb (invert: 08_faq.ipynb).
 """
 
 from __future__ import annotations
@@ -36,3 +38,29 @@ def slerp(z0, z1, t):
     safe = np.where(parallel, 1.0, sine)
     arc = (np.sin((1 - t) * angle) * z0 + np.sin(t * angle) * z1) / safe
     return np.where(parallel, lerp(z0, z1, t), arc)
+
+
+def invert(generator, images, steps: int = 300, learning_rate: float = 0.05, seed: int = 0):
+    """The latent vectors whose images come closest to `images`: a GAN has no encoder, so search.
+
+    Starts from z ~ N(0, I) and runs Adam on the mean squared pixel error
+    ||G(z) - x||^2 / pixels. `images`: uint8 [n, h, w, 3]. Returns (z [n, latent_dim],
+    errors [steps]: the mean squared error, images in [-1, 1], at each step).
+    """
+    import keras
+    import tensorflow as tf
+
+    targets = tf.constant(np.asarray(images, np.float32) / 127.5 - 1.0)
+    latent_dim = int(generator.input.shape[-1])
+    z = tf.Variable(np.random.default_rng(seed).normal(size=(len(targets), latent_dim)).astype("float32"))
+    optimizer = keras.optimizers.Adam(learning_rate)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            error = tf.reduce_mean(tf.square(tf.cast(generator(z, training=False), tf.float32) - targets))
+        optimizer.apply_gradients([(tape.gradient(error, z), z)])
+        return error
+
+    errors = [float(step()) for _ in range(steps)]
+    return z.numpy(), np.array(errors)

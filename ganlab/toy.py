@@ -66,6 +66,30 @@ def modes_covered(points, dataset: str, within: float = 3.0) -> int:
     return int((_distances_to_centres(points, dataset) < within * MODE_STD[dataset]).any(axis=0).sum())
 
 
+def histograms(real, generated, bins: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Both point sets [n, 2] counted on one grid of bins x bins squares over the views'
+    square [-EXTENT, EXTENT]^2, each divided by its number of points: two [bins, bins]
+    arrays (points outside the square are left out). Taught in 08_faq.ipynb."""
+    edges = np.linspace(-EXTENT, EXTENT, bins + 1)
+    counts = [np.histogram2d(points[:, 1], points[:, 0], bins=[edges, edges])[0] / len(points)
+              for points in (np.asarray(real), np.asarray(generated))]  # rows: y, columns: x
+    return counts[0], counts[1]
+
+
+def jensen_shannon(p, q) -> float:
+    """JSD(p, q) = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2, in nats: 0 for equal
+    histograms, log 2 for histograms with no bin in common. Taught in 08_faq.ipynb."""
+    p, q = np.asarray(p, np.float64).ravel(), np.asarray(q, np.float64).ravel()
+    p, q = p / p.sum(), q / q.sum()
+    middle = (p + q) / 2
+
+    def kl(a):
+        inside = a > 0
+        return float(np.sum(a[inside] * np.log(a[inside] / middle[inside])))
+
+    return 0.5 * kl(p) + 0.5 * kl(q)
+
+
 def _distances_to_centres(points, dataset: str) -> np.ndarray:
     offsets = np.asarray(points, dtype=np.float64)[:, None, :] - mode_centres(dataset)[None]
     return np.sqrt((offsets ** 2).sum(axis=-1))  # [points, centres]
@@ -145,6 +169,7 @@ class ToyGAN:
         self._view_noise = np.random.default_rng(seed).uniform(-1, 1, (VIEW_POINTS, 2)).astype(np.float32)
         self._view_real = sample_real(dataset, VIEW_POINTS, seed)
         self._train_step = tf.function(self._alternating_update)
+        self._discriminator_step = tf.function(self._discriminator_update)
         self.reset()
 
     # Learning rates live in the optimizers' variables, which the compiled step reads.
@@ -195,6 +220,14 @@ class ToyGAN:
             d_loss, g_loss = self._train_step()
             self._d_losses.append(float(d_loss))
             self._g_losses.append(float(g_loss))
+        return self
+
+    def train_discriminator(self, n: int) -> "ToyGAN":
+        """n updates of D alone, G frozen: towards the optimal D* = p_data / (p_data + p_g)
+        of the current generator (08_faq.ipynb). The step count and losses stay as they are."""
+        _check_whole("n", n, minimum=0)
+        for _ in range(int(n)):
+            self._discriminator_step()
         return self
 
     def _batches(self):

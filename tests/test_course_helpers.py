@@ -46,6 +46,11 @@ SOLUTIONS = {
              lambda images: detection.log_spectrum(images)[:, 32, 32]),
     "07.2": (lambda share, catch, false_alarm: share * catch / (share * catch + (1 - share) * false_alarm),
              lambda share, catch, false_alarm: catch),
+    "08.1": (lambda mean, log_variance: 0.5 * np.sum(np.exp(log_variance) + mean ** 2 - 1 - log_variance, axis=-1),
+             lambda mean, log_variance: np.sum(np.exp(log_variance) + mean ** 2 - 1 - log_variance, axis=-1)),
+    "08.2": (lambda images, dy, dx: np.pad(images, [(0, 0), (2, 2), (2, 2), (0, 0)])[
+                 :, 2 - dy:2 - dy + images.shape[1], 2 - dx:2 - dx + images.shape[2]],
+             lambda images, dy, dx: np.roll(images, (dy, dx), axis=(1, 2))),
 }
 
 
