@@ -27,6 +27,7 @@ OUT = ROOT / "data" / "experiments"
 # tone (12 of 17 avatars, 71%), the kind of skew reported for face datasets scraped from the web.
 SKEWED = {"skin_tone": [6, 6, 1, 1, 1, 1, 1]}
 
+AUGMENT = "color,translation,cutout"  # DiffAugment's policy for few images (Zhao et al. 2020)
 BASE = dict(recipe="ns_r1", size=32, width=32, steps=2000, n_images=10_000)  # chapter 06's runs: 32 px, equal steps
 
 EXPERIMENTS = {
@@ -47,6 +48,21 @@ EXPERIMENTS = {
     "conditional": dict(recipe="ns_r1", size=64, width=32, steps=2500, n_images=10_000,
                         conditions={"skin_tone": 7, "hair_color": 10, "accessory": 10},
                         ship="conditional_generator"),
+    # chapter 08, how much data: 100, 300 or 1,000 avatars instead of 10,000
+    # (ablation_ns_r1), as they are and with DiffAugment in the discriminator; and 1,000
+    # with the training set itself augmented (10 changed copies of each image), as the
+    # article suggests
+    **{f"few{label}{suffix}": {**BASE, "n_images": n, **extra}
+       for label, n in (("100", 100), ("300", 300), ("1k", 1000))
+       for suffix, extra in (("", {}), ("_diffaugment", {"augment": AUGMENT}))},
+    "full": dict(BASE),  # ablation_ns_r1 once more, with the overfitting record (and a check that it repeats)
+    "full_diffaugment": {**BASE, "augment": AUGMENT},
+    "few1k_augmented_data": {**BASE, "n_images": 1000, "augment_data": AUGMENT},
+    # chapter 08, GAN vs VAE: a VAE whose decoder is the shipped generator's network,
+    # trained on the same 10,000 avatars for the same 2,080 steps, and for about the
+    # same wall time (10 minutes: 8,700 steps); the second is shipped in data/vae/
+    "vae": dict(model="vae", size=64, width=32, steps=2080, n_images=10_000, sigma=0.2),
+    "vae_equal_time": dict(model="vae", size=64, width=32, steps=8700, n_images=10_000, sigma=0.2, ship="vae"),
 }
 
 
@@ -65,9 +81,13 @@ def run(name: str) -> dict:
         counts = np.bincount(skin, minlength=7)
         order = np.random.default_rng(0).choice(len(avatars), len(avatars), p=1.0 / counts[skin] / 7)
     images = avatars.images[order]
+    if spec.get("augment_data"):  # the article's advice taken literally: more (changed) training images
+        images = _augmented_copies(images, spec["augment_data"], copies=10)
+        order = np.tile(order, 10)
     conditions = spec.get("conditions")
     labels = {attribute: avatars.label(attribute)[order] for attribute in conditions} if conditions else None
-    settings = recipes.run_settings(spec["recipe"], spec["size"], spec["width"], conditions=conditions)
+    settings = recipes.run_settings(spec["recipe"], spec["size"], spec["width"], conditions=conditions,
+                                    augment=spec.get("augment"))
     gan = recipes.build_gan(settings)
     run_dir = ROOT / "runs" / "experiments" / name
     latest = checkpoints.latest_checkpoint(run_dir)
@@ -107,6 +127,8 @@ def run(name: str) -> dict:
                                    "training_predicted": _shares(features.predict_attributes(
                                        network, images[:n], progress=False)["skin_tone"]),
                                    "generated_predicted": _shares(predicted["skin_tone"])}}
+    record["overfitting"] = _overfitting(gan, avatars.images[:n], real, network, samples)
+    record["grey_squares"] = {"generated": _grey_square_share(samples), "held_out_real": _grey_square_share(real)}
     if requested is not None:
         record["skin_tone_shares"]["requested"] = _shares(requested["skin_tone"])
         record["requested_accuracy"] = {attribute: round(float((predicted[attribute] == wanted).mean()), 4)
@@ -119,6 +141,98 @@ def run(name: str) -> dict:
     if spec.get("ship"):
         recipes.ship_generator(checkpoints.latest_checkpoint(run_dir), record["metrics"], minutes,
                                folder=ROOT / "data" / spec["ship"], command=record["command"])
+    (OUT / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def _augmented_copies(images, policy: str, copies: int) -> np.ndarray:
+    """`copies` randomly changed versions of each uint8 image (the same changes DiffAugment makes)."""
+    import keras
+
+    from ganlab import augment, data
+
+    seed = keras.random.SeedGenerator(0)
+    batches = [augment.diff_augment(images.astype("float32") / 127.5 - 1.0, policy, seed) for _ in range(copies)]
+    return np.concatenate([data.to_uint8(np.clip(np.asarray(batch), -1.0, 1.0)) for batch in batches])
+
+
+def _grey_square_share(images, side_ratio: float = 0.25) -> float:
+    """Share of images holding a mid-grey square of a quarter of their side (8 px at 32 px):
+    the mark of cutout and translation, which fill with 0 (mid-grey on the [-1, 1] scale)."""
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        images = images.astype("float32") / 127.5 - 1.0
+    grey = np.all(np.abs(images) < 0.1, axis=-1).astype(np.int32)  # [n, h, w]
+    side = max(1, int(images.shape[1] * side_ratio))
+    totals = np.pad(grey.cumsum(axis=1).cumsum(axis=2), [(0, 0), (1, 0), (1, 0)])
+    windows = (totals[:, side:, side:] - totals[:, :-side, side:] - totals[:, side:, :-side]
+               + totals[:, :-side, :-side])  # grey pixels in every side x side window
+    return round(float(np.mean((windows == side * side).any(axis=(1, 2)))), 4)
+
+
+def _overfitting(gan, training_images, real, network, samples) -> dict:
+    """Signs of a discriminator that learnt its training images by heart, and of copying.
+
+    D's mean probability "real" on training images vs held-out real avatars (Karras et
+    al. 2020 watch this gap), and the median feature distance of samples and of
+    held-out real avatars to their nearest training image (chapter 05).
+    """
+    from ganlab import features, metrics
+
+    def d_real(images):
+        logits = gan.discriminator.predict(np.asarray(images, "float32") / 127.5 - 1.0, batch_size=256, verbose=0)
+        return round(float(np.mean(1.0 / (1.0 + np.exp(-logits.astype("float64"))))), 4)
+
+    train_features = features.extract_features(network, training_images, progress=False)
+    nearest = {name: float(np.median(metrics.nearest_training_images(
+        features.extract_features(network, images, progress=False), train_features)[1]))
+        for name, images in (("held_out_real", real), ("generated", samples))}
+    return {"d_real_training": d_real(training_images), "d_real_held_out": d_real(real),
+            "median_nearest_distance": {name: round(value, 3) for name, value in nearest.items()}}
+
+
+def run_vae(name: str) -> dict:
+    """Train the VAE of EXPERIMENTS[name], measure it as the GANs are measured, and ship it."""
+    from ganlab import course
+
+    spec = EXPERIMENTS[name]
+    course.setup(seed=0)
+    import keras
+
+    from ganlab import data, features, metrics, models, plots, recipes, training, vae
+
+    policy = training.choose_precision("auto")
+    images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
+    settings = {"size": spec["size"], "width": spec["width"], "latent_dim": 128, "sigma": spec["sigma"]}
+    model = vae.VAE(vae.vae_encoder(128, spec["size"], spec["width"]),
+                    models.dcgan_generator(128, spec["size"], spec["width"]), sigma=spec["sigma"])
+    model.compile(keras.optimizers.Adam(5e-4))
+    started = time.monotonic()
+    history = model.fit(training.step_batches(images, batch_size=64, seed=0, start_step=0, steps=spec["steps"]),
+                        verbose=0)
+    minutes = (time.monotonic() - started) / 60
+    keras.mixed_precision.set_global_policy("float32")  # measured in float32, as the GANs are
+    twin = vae.VAE(vae.vae_encoder(128, spec["size"], spec["width"]),
+                   models.dcgan_generator(128, spec["size"], spec["width"]), sigma=spec["sigma"])
+    twin.encoder.set_weights(model.encoder.get_weights())
+    twin.decoder.set_weights(model.decoder.get_weights())
+    n = 2000
+    samples = recipes.generate(twin.decoder, n, seed=100)
+    real = data.load_avatars(n, spec["size"], seed=100, progress=False).images
+    result = metrics.evaluate(features.load_feature_network(), real, samples)
+    coverage = result.pop("coverage").set_index("attribute")
+    record = {"experiment": name, "spec": spec, "settings": settings, "dtype_policy": policy,
+              "steps": spec["steps"], "minutes": round(minutes, 2), "cpu_count": os.cpu_count(),
+              "command": f"python benchmarks/experiments.py {name}",
+              "final_losses": {key: round(float(values[-1]), 2) for key, values in history.history.items()},
+              "metrics": {k: round(float(v), 4) for k, v in result.items()},
+              "skin_tone_produced": float(coverage.loc["skin_tone", "classes_produced"]),
+              "hair_color_produced": float(coverage.loc["hair_color", "classes_produced"])}
+    OUT.mkdir(parents=True, exist_ok=True)
+    plots.save_image_grid(data.to_uint8(recipes.generate(twin.decoder, 32, seed=7)), OUT / f"{name}.png", columns=8)
+    if spec.get("ship"):
+        vae.ship_vae(twin, ROOT / "data" / spec["ship"], {k: record[k] for k in
+                                                          ("settings", "steps", "minutes", "metrics", "command")})
     (OUT / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return record
 
@@ -144,7 +258,7 @@ def main() -> int:
             print(f"{name:>20}: {spec}")
         return 2 if unknown else 0
     for name in args.names:
-        print(json.dumps(run(name), indent=2))
+        print(json.dumps((run_vae if EXPERIMENTS[name].get("model") == "vae" else run)(name), indent=2))
     return 0
 
 
