@@ -71,7 +71,7 @@ def run(name: str) -> dict:
 
     spec = EXPERIMENTS[name]
     course.setup(seed=spec.get("seed", 0))  # initial weights and noise; the data is always seed 0
-    from ganlab import checkpoints, data, features, metrics, plots, recipes, training
+    from ganlab import augment, checkpoints, data, features, metrics, plots, recipes, training
 
     policy = training.choose_precision("auto")
     avatars = data.load_avatars(spec["n_images"], spec["size"], seed=0, weights=spec.get("weights"))
@@ -128,7 +128,8 @@ def run(name: str) -> dict:
                                        network, images[:n], progress=False)["skin_tone"]),
                                    "generated_predicted": _shares(predicted["skin_tone"])}}
     record["overfitting"] = _overfitting(gan, avatars.images[:n], real, network, samples)
-    record["grey_squares"] = {"generated": _grey_square_share(samples), "held_out_real": _grey_square_share(real)}
+    record["grey_squares"] = {"generated": augment.grey_square_share(samples),
+                              "held_out_real": augment.grey_square_share(real)}
     if requested is not None:
         record["skin_tone_shares"]["requested"] = _shares(requested["skin_tone"])
         record["requested_accuracy"] = {attribute: round(float((predicted[attribute] == wanted).mean()), 4)
@@ -154,20 +155,6 @@ def _augmented_copies(images, policy: str, copies: int) -> np.ndarray:
     seed = keras.random.SeedGenerator(0)
     batches = [augment.diff_augment(images.astype("float32") / 127.5 - 1.0, policy, seed) for _ in range(copies)]
     return np.concatenate([data.to_uint8(np.clip(np.asarray(batch), -1.0, 1.0)) for batch in batches])
-
-
-def _grey_square_share(images, side_ratio: float = 0.25) -> float:
-    """Share of images holding a mid-grey square of a quarter of their side (8 px at 32 px):
-    the mark of cutout and translation, which fill with 0 (mid-grey on the [-1, 1] scale)."""
-    images = np.asarray(images)
-    if images.dtype == np.uint8:
-        images = images.astype("float32") / 127.5 - 1.0
-    grey = np.all(np.abs(images) < 0.1, axis=-1).astype(np.int32)  # [n, h, w]
-    side = max(1, int(images.shape[1] * side_ratio))
-    totals = np.pad(grey.cumsum(axis=1).cumsum(axis=2), [(0, 0), (1, 0), (1, 0)])
-    windows = (totals[:, side:, side:] - totals[:, :-side, side:] - totals[:, side:, :-side]
-               + totals[:, :-side, :-side])  # grey pixels in every side x side window
-    return round(float(np.mean((windows == side * side).any(axis=(1, 2)))), 4)
 
 
 def _overfitting(gan, training_images, real, network, samples) -> dict:

@@ -14,6 +14,7 @@ Taught in 08_faq.ipynb.
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -78,3 +79,21 @@ def _cutout(images, seed, ratio: float = 0.5):
     columns = ops.abs(ops.arange(size)[None, :] - centres[:, 1:]) < half  # [b, w]
     hole = ops.logical_and(rows[:, :, None], columns[:, None, :])[..., None]
     return ops.where(hole, ops.zeros_like(images), images)
+
+
+def grey_square_share(images, side_ratio: float = 0.25) -> float:
+    """Share of images holding a mid-grey square a quarter of their side wide (8 px at 32 px).
+
+    The mark that translation and cutout leave (they fill with 0, mid-grey on the
+    [-1, 1] scale); a pixel counts as grey when all three channels are within 0.1 of 0.
+    `images`: uint8, or floats in [-1, 1], [n, h, w, 3].
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        images = images.astype("float32") / 127.5 - 1.0
+    grey = np.all(np.abs(images) < 0.1, axis=-1).astype(np.int32)  # [n, h, w]
+    side = max(1, int(images.shape[1] * side_ratio))
+    totals = np.pad(grey.cumsum(axis=1).cumsum(axis=2), [(0, 0), (1, 0), (1, 0)])
+    windows = (totals[:, side:, side:] - totals[:, :-side, side:] - totals[:, side:, :-side]
+               + totals[:, :-side, :-side])  # grey pixels in every side x side window
+    return round(float(np.mean((windows == side * side).any(axis=(1, 2)))), 4)

@@ -1,7 +1,7 @@
 """A variational autoencoder (Kingma and Welling 2014) whose decoder is the GAN's generator.
 
     vae = VAE(vae_encoder(size=64), models.dcgan_generator(size=64), sigma=0.2)
-    vae.compile(keras.optimizers.Adam(1e-3))
+    vae.compile(keras.optimizers.Adam(5e-4))
     vae.fit(training.step_batches(images, batch_size=64, seed=0, start_step=0, steps=2000))
 
 The encoder maps an image x to a Gaussian q(z | x) = N(mean, exp(log_variance)); the

@@ -42,6 +42,15 @@ def test_cutout_blanks_one_square_of_half_the_size():
         assert len(rows) <= 16 and len(columns) <= 16 and mask.sum() > 0
 
 
+def test_grey_squares_are_counted_in_uint8_and_float_images():
+    images = np.full((4, 32, 32, 3), 200, np.uint8)
+    images[1, 5:13, 5:13] = 128  # an 8 x 8 mid-grey square
+    images[2, 5:12, 5:13] = 128  # one row short
+    assert augment.grey_square_share(images) == 0.25
+    holed = augment.diff_augment(tf.constant(np.ones((8, 32, 32, 3), "float32")), "cutout", _seed()).numpy()
+    assert augment.grey_square_share(holed) == 1.0  # every cutout hole is 16 x 16 (clipped at the border)
+
+
 def test_color_changes_each_image_differently_and_keeps_the_shape():
     images = tf.random.stateless_uniform((8, 16, 16, 3), seed=(1, 2), minval=-1, maxval=1)
     coloured = augment.diff_augment(images, "color", _seed()).numpy()

@@ -41,6 +41,8 @@ def test_train_refuses_to_overwrite_a_run_and_explains(tmp_path, cache, capsys):
         (["train", "--run-dir", str(tmp_path / "new"), "--resume", "--steps", "4"], "no checkpoint"),
         (["train", "--run-dir", str(tmp_path / "x"), *TINY], "give --steps, --minutes, or both"),
         (["train", "--run-dir", str(tmp_path / "x"), "--minutes", "-1", *TINY], "--minutes must be"),
+        (["train", "--run-dir", str(tmp_path / "x"), "--steps", "2", "--augment", "flip", *TINY],
+         "unknown augmentation 'flip'"),
         (["sample", "--checkpoint", str(tmp_path / "none.npz")], "does not exist"),
     ):
         with pytest.raises(SystemExit) as stopped:

@@ -79,6 +79,17 @@ def _social_media(results):
     assert set(results["detectors"]) == {"CNN on pixels", "logistic on the spectrum"}
 
 
+def _faq(results):
+    assert results["n_samples"] == 300 and results["toy_steps"] == 400
+    assert set(results["comparison"]) == {"GAN", "VAE, same minutes", "VAE, same steps (recorded)"}
+    assert all(row["Avatar-FID"] > 0 for row in results["comparison"].values())
+    errors = results["reconstruction_error"]
+    assert errors["VAE, one pass"] < 0.1  # the encoder rebuilds held-out avatars
+    assert list(results["gap_to_optimal"].values())[1] < list(results["gap_to_optimal"].values())[0]  # D alone -> D*
+    assert results["bridges"]["real points"] < 0.05
+    assert 0 <= results["toy_final"]["JSD"] <= 0.7
+
+
 # notebook -> (small parameters, a check of its results dict)
 SMOKE_RUNS = {
     "00_start_here": (dict(n_avatars=200, image_size=32, seed=3), _start_here),
@@ -93,6 +104,8 @@ SMOKE_RUNS = {
     "06_challenges": (dict(toy_steps=100, check_every=50, seed=1), _challenges),
     "07_social_media_applications": (dict(n_per_class=20, n_pairs=100, n_direction=400, n_shifted=100, n_detector=400,
                                           detector_epochs=2, n_training=1000, seed=1), _social_media),
+    "08_faq": (dict(n_samples=300, n_shown=4, inversion_steps=30, n_scored=50, toy_steps=400, check_every=100,
+                    d_alone_steps=200, seed=1), _faq),
 }
 
 
