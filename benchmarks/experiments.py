@@ -178,29 +178,38 @@ def _overfitting(gan, training_images, real, network, samples) -> dict:
             "median_nearest_distance": {name: round(value, 3) for name, value in nearest.items()}}
 
 
+def _vae(spec: dict):
+    """The VAE of an experiment: the generator's network as decoder, with its encoder."""
+    from ganlab import models, vae
+
+    return vae.VAE(vae.vae_encoder(128, spec["size"], spec["width"]),
+                   models.dcgan_generator(128, spec["size"], spec["width"]), sigma=spec["sigma"])
+
+
 def run_vae(name: str) -> dict:
-    """Train the VAE of EXPERIMENTS[name], measure it as the GANs are measured, and ship it."""
+    """Train the VAE of EXPERIMENTS[name], measure it as the GANs are measured, and ship it.
+
+    Not resumable (it takes 2 to 10 minutes): running it again trains again.
+    """
     from ganlab import course
 
     spec = EXPERIMENTS[name]
     course.setup(seed=0)
     import keras
 
-    from ganlab import data, features, metrics, models, plots, recipes, training, vae
+    from ganlab import data, features, metrics, plots, recipes, training, vae
 
     policy = training.choose_precision("auto")
     images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
     settings = {"size": spec["size"], "width": spec["width"], "latent_dim": 128, "sigma": spec["sigma"]}
-    model = vae.VAE(vae.vae_encoder(128, spec["size"], spec["width"]),
-                    models.dcgan_generator(128, spec["size"], spec["width"]), sigma=spec["sigma"])
+    model = _vae(spec)
     model.compile(keras.optimizers.Adam(5e-4))
     started = time.monotonic()
     history = model.fit(training.step_batches(images, batch_size=64, seed=0, start_step=0, steps=spec["steps"]),
                         verbose=0)
     minutes = (time.monotonic() - started) / 60
     keras.mixed_precision.set_global_policy("float32")  # measured in float32, as the GANs are
-    twin = vae.VAE(vae.vae_encoder(128, spec["size"], spec["width"]),
-                   models.dcgan_generator(128, spec["size"], spec["width"]), sigma=spec["sigma"])
+    twin = _vae(spec)
     twin.encoder.set_weights(model.encoder.get_weights())
     twin.decoder.set_weights(model.decoder.get_weights())
     n = 2000
