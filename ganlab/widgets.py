@@ -24,8 +24,11 @@ import ipywidgets
 import numpy as np
 from PIL import Image
 
-from ganlab import data, losses, plots, recipes, toy
-from ganlab.avatars import ATTRIBUTES
+from ganlab import losses, plots, toy
+
+# AvatarControls imports ganlab.avatars (through data and recipes) only when it is used:
+# python_avatars draws from Python's `random` when imported, which would shift the
+# unseeded Keras initialisation of chapter 01 (a notebook that never renders avatars).
 
 _WIDE = {"description_width": "initial"}  # show whole descriptions, not "Generat..."
 RESET_NOTE = "Changing the loss or the data set starts again from step 0."
@@ -162,6 +165,8 @@ class AvatarControls(ipywidgets.VBox):
                 "a skin tone, hair colour and accessory]")
 
     def __init__(self, generator, seed: int = 0, max_seed: int = 999, scale: int = 4):
+        from ganlab.avatars import ATTRIBUTES
+
         if not isinstance(generator.input, dict):
             raise ValueError("AvatarControls needs a conditional generator (one that takes labels); "
                              "load one with recipes.load_shipped_generator(... / 'conditional_generator').")
@@ -179,6 +184,8 @@ class AvatarControls(ipywidgets.VBox):
         self.redraw()
 
     def _build_controls(self, seed: int, max_seed: int) -> None:
+        from ganlab.avatars import ATTRIBUTES
+
         def styled(widget, name):
             widget.add_class(f"ganlab-avatar-{name}")
             return widget
@@ -198,6 +205,8 @@ class AvatarControls(ipywidgets.VBox):
 
     def image(self) -> np.ndarray:
         """The avatar for the current settings: uint8 [size, size, 3]."""
+        from ganlab import data, recipes
+
         labels = {name: np.array([index]) for name, index in self.labels.items()}
         return data.to_uint8(recipes.generate(self.generator, 1, seed=self.noise_seed.value, labels=labels))[0]
 

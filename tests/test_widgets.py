@@ -122,3 +122,15 @@ def test_every_control_has_a_description_and_a_stable_css_class(widget):
     for name, view in {"counter": widget.counter, "view": widget.view, "note": widget.note}.items():
         assert f"ganlab-toy-{name}" in view._dom_classes
     assert "ganlab-toy" in widget._dom_classes
+
+
+def test_importing_the_widgets_leaves_pythons_random_alone():
+    # python_avatars draws from `random` when imported; chapter 01 imports the widgets after
+    # seeding and builds unseeded networks, so its stored outputs depend on this.
+    import subprocess
+    import sys
+
+    code = ("from ganlab import course; course.setup(seed=0); import random, sys; state = random.getstate(); "
+            "import ganlab.widgets; assert 'python_avatars' not in sys.modules; assert random.getstate() == state")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
