@@ -71,7 +71,7 @@ def run(name: str) -> dict:
 
     spec = EXPERIMENTS[name]
     course.setup(seed=spec.get("seed", 0))  # initial weights and noise; the data is always seed 0
-    from ganlab import augment, checkpoints, data, features, metrics, plots, recipes, training
+    from ganlab import augment, checkpoints, data, features, plots, recipes, training
 
     policy = training.choose_precision("auto")
     avatars = data.load_avatars(spec["n_images"], spec["size"], seed=0, weights=spec.get("weights"))
@@ -113,16 +113,12 @@ def run(name: str) -> dict:
     samples = recipes.generate(generator, n, seed=100, labels=requested)
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images  # the unskewed mix
     network = features.load_feature_network()
-    result = metrics.evaluate(network, real, samples)
-    coverage = result.pop("coverage").set_index("attribute")
     predicted = features.predict_attributes(network, samples, progress=False)
     record = {"experiment": name, "spec": {k: v for k, v in spec.items()}, "settings": settings,
               "dtype_policy": policy, "steps": step, "minutes": round(minutes, 2),
               "cpu_count": os.cpu_count(),
               "command": f"python benchmarks/experiments.py {name}",
-              "metrics": {k: round(float(v), 4) for k, v in result.items()},
-              "skin_tone_produced": float(coverage.loc["skin_tone", "classes_produced"]),
-              "hair_color_produced": float(coverage.loc["hair_color", "classes_produced"]),
+              **_scores(network, real, samples),
               "skin_tone_shares": {"training": _shares(skin[order]),
                                    "training_predicted": _shares(features.predict_attributes(
                                        network, images[:n], progress=False)["skin_tone"]),
@@ -144,6 +140,18 @@ def run(name: str) -> dict:
                                folder=ROOT / "data" / spec["ship"], command=record["command"])
     (OUT / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return record
+
+
+def _scores(network, real, samples) -> dict:
+    """The record's metrics of `samples` against `real`, and the shares of skin tones and
+    hair colours produced (every experiment, GAN or VAE, is measured this way)."""
+    from ganlab import metrics
+
+    result = metrics.evaluate(network, real, samples)
+    coverage = result.pop("coverage").set_index("attribute")
+    return {"metrics": {k: round(float(v), 4) for k, v in result.items()},
+            "skin_tone_produced": float(coverage.loc["skin_tone", "classes_produced"]),
+            "hair_color_produced": float(coverage.loc["hair_color", "classes_produced"])}
 
 
 def _augmented_copies(images, policy: str, copies: int) -> np.ndarray:
@@ -197,7 +205,7 @@ def run_vae(name: str) -> dict:
     course.setup(seed=0)
     import keras
 
-    from ganlab import data, features, metrics, plots, recipes, training, vae
+    from ganlab import data, features, plots, recipes, training, vae
 
     policy = training.choose_precision("auto")
     images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
@@ -215,15 +223,11 @@ def run_vae(name: str) -> dict:
     n = 2000
     samples = recipes.generate(twin.decoder, n, seed=100)
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images
-    result = metrics.evaluate(features.load_feature_network(), real, samples)
-    coverage = result.pop("coverage").set_index("attribute")
     record = {"experiment": name, "spec": spec, "settings": settings, "dtype_policy": policy,
               "steps": spec["steps"], "minutes": round(minutes, 2), "cpu_count": os.cpu_count(),
               "command": f"python benchmarks/experiments.py {name}",
               "final_losses": {key: round(float(values[-1]), 2) for key, values in history.history.items()},
-              "metrics": {k: round(float(v), 4) for k, v in result.items()},
-              "skin_tone_produced": float(coverage.loc["skin_tone", "classes_produced"]),
-              "hair_color_produced": float(coverage.loc["hair_color", "classes_produced"])}
+              **_scores(features.load_feature_network(), real, samples)}
     OUT.mkdir(parents=True, exist_ok=True)
     plots.save_image_grid(data.to_uint8(recipes.generate(twin.decoder, 32, seed=7)), OUT / f"{name}.png", columns=8)
     if spec.get("ship"):
