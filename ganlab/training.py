@@ -21,6 +21,7 @@ from keras import ops
 
 from ganlab import augment as augmentation
 from ganlab import losses
+from ganlab.data import without_autotuning
 from ganlab.precision import PRECISIONS, choose_precision, detect_precision  # noqa: F401 (taught as training.*)
 from ganlab.models import has_batch_norm
 
@@ -311,7 +312,7 @@ def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step:
         return batch, {name: tf.gather(value, order) for name, value in label_tensors.items()}
 
     steps_left = tf.data.Dataset.range(start_step, steps)
-    return steps_left.map(batch_of, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    return without_autotuning(steps_left.map(batch_of, num_parallel_calls=2).prefetch(2))
 
 
 def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, run_dir, seed: int = 0,

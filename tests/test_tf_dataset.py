@@ -57,3 +57,13 @@ def test_bad_inputs_are_explained(images):
         data.make_tf_dataset(images.astype(np.float32))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         data.make_tf_dataset(images, batch_size=0)
+
+
+def test_pipelines_run_without_the_autotuner(images):
+    """Its thread can hold fit() up after the last step (see data.without_autotuning)."""
+    from ganlab import training
+
+    steps = training.step_batches(images, batch_size=8, seed=0, start_step=0, steps=3)
+    for dataset in (data.make_tf_dataset(images, batch_size=16), steps):
+        assert dataset.options().autotune.enabled is False
+    assert len(list(steps)) == 3
