@@ -19,7 +19,7 @@ import keras
 from keras import layers
 
 from ganlab.folder import check_size as _check_size
-from ganlab.layers import MinibatchStdDev
+from ganlab.layers import BatchNormalization, MinibatchStdDev
 
 LEAKY_SLOPE = 0.2  # tf.nn.leaky_relu's default, which the article's code relies on
 SEED_GENERATOR_UNITS = (128, 256, 512, 1024, 1024, 512, 256, 128, 64, 32, 16, 8, 4)
@@ -84,7 +84,7 @@ def dense_generator(latent_dim: int = 100, size: int = 64,
     hidden = latent
     for index, units in enumerate(hidden_units):
         hidden = layers.Dense(units, use_bias=False, name=f"dense_{index}")(hidden)
-        hidden = layers.BatchNormalization(name=f"batch_norm_{index}")(hidden)
+        hidden = BatchNormalization(name=f"batch_norm_{index}")(hidden)
         hidden = layers.LeakyReLU(LEAKY_SLOPE, name=f"leaky_relu_{index}")(hidden)
     pixels = layers.Dense(size * size * 3, activation="tanh", name="pixels", dtype="float32")(hidden)
     image = layers.Reshape((size, size, 3), name="image")(pixels)
@@ -180,7 +180,7 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
         hidden = wrap(layers.Conv2D(width * 2 ** index, 4, strides=2, padding="same",
                                     name=f"conv_{index}"))(hidden)
         if index > 0 and normalization == "batch":
-            hidden = layers.BatchNormalization(name=f"batch_norm_{index}")(hidden)
+            hidden = BatchNormalization(name=f"batch_norm_{index}")(hidden)
         elif index > 0 and normalization == "layer":
             hidden = layers.LayerNormalization(name=f"layer_norm_{index}")(hidden)
         hidden = layers.LeakyReLU(LEAKY_SLOPE, name=f"leaky_relu_{index}")(hidden)
@@ -237,7 +237,7 @@ def _upsample(hidden, filters, mode, name, use_bias=False):
 
 
 def _norm_relu(hidden, name):
-    hidden = layers.BatchNormalization(name=f"{name}_batch_norm")(hidden)
+    hidden = BatchNormalization(name=f"{name}_batch_norm")(hidden)
     return layers.ReLU(name=f"{name}_relu")(hidden)
 
 
