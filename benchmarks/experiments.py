@@ -58,6 +58,11 @@ EXPERIMENTS = {
     "full": dict(BASE),  # ablation_ns_r1 once more, with the overfitting record (and a check that it repeats)
     "full_diffaugment": {**BASE, "augment": AUGMENT},
     "few1k_augmented_data": {**BASE, "n_images": 1000, "augment_data": AUGMENT},
+    # README, performance: the runs above trained with Keras' batch norm; these two, after
+    # ganlab.layers.BatchNormalization (the fused kernel) came in, repeat ablation_ns_r1
+    # (batch norm in G) and ablation_tutorial (in G and D) to check that quality holds
+    "fused_batch_norm": dict(BASE),
+    "fused_batch_norm_tutorial": {**BASE, "recipe": "tutorial"},
     # chapter 08, GAN vs VAE: a VAE whose decoder is the shipped generator's network,
     # trained on the same 10,000 avatars for the same 2,080 steps, and for about the
     # same wall time (10 minutes: 8,700 steps); the second is shipped in data/vae/

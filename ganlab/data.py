@@ -306,10 +306,10 @@ def make_tf_dataset(images: np.ndarray, labels: Mapping[str, np.ndarray] | None 
 def without_autotuning(dataset):
     """`dataset` with tf.data's autotuning off, so that fit() ends when training does.
 
-    The autotuner is a thread that wakes after 10 ms, 20 ms, 40 ms, ... (up to a
-    minute). Measured here (TF 2.21), deleting an iterator it tunes sometimes waits
-    for its next wake-up: in 4 of 6 runs a 40-step fit() returned 1.3-1.8 s after its
-    last step, 5.11 s after it began; after a long run the wait can reach a minute.
+    The autotuner is a thread that wakes after 10 ms, 20 ms, 40 ms, ... Measured here
+    (TF 2.21), deleting an iterator it tunes sometimes waits for its next wake-up: in
+    4 of 6 runs a 40-step fit() returned 1.3-1.8 s after its last step, 5.11 s after
+    it began; an iterator deleted after 6 s took 4.3 s, so the wait grows with the run.
     The pipelines here only cut and scale tensors in memory, so fixed parallelism (2
     map calls, 2 batches prefetched) costs nothing.
     """
