@@ -53,9 +53,9 @@ class BatchNormalization(layers.BatchNormalization):
     biased batch variance, as Keras keeps them). Keras 3 normalizes with separate ops
     and, under mixed precision, casts the activations to float32 and back; the fused
     kernel (FusedBatchNormV3, oneDNN's on this CPU) takes bfloat16 activations as they
-    are and does mean, variance, normalization and their gradient in one pass each.
-    That made the DCGAN training step about 1.2x faster in bfloat16 here
-    (`benchmarks/train_throughput.py`). tf.keras 2 used the same kernel by default.
+    are: one op computes the batch statistics and normalizes, one op its gradient.
+    That made the DCGAN training step 1.16x-1.20x faster in bfloat16 here (README,
+    performance). tf.keras 2 used the same kernel by default.
 
     Inference, and anything the kernel does not cover (a mask, renorm, synchronized
     statistics, an axis other than the last of a 4-D input), is Keras' own code.
