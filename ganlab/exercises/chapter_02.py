@@ -1,0 +1,51 @@
+"""The checkers of 02_loss_math.ipynb's exercises."""
+
+from __future__ import annotations
+
+import math
+import numpy as np
+
+from ganlab.exercises.registry import exercise
+
+
+@exercise("02.1")
+def _discriminator_loss_from_probabilities(d_loss) -> str | None:
+    if not callable(d_loss):
+        return "the answer should be a function d_loss(d_real, d_fake) of two arrays of probabilities."
+    d_real, d_fake = np.array([0.9, 0.6]), np.array([0.2, 0.5])
+    expected = -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake))
+    got = float(d_loss(d_real, d_fake))
+    if abs(got + expected) < 1e-6:
+        return ("your loss has the opposite sign: it is V(D, G), which D maximises. A loss is "
+                "minimised, so D's loss is -V.")
+    if abs(got - expected) > 1e-6:
+        return (f"for d_real = [0.9, 0.6] and d_fake = [0.2, 0.5] the loss should be {expected:.4f}; "
+                f"yours gives {got:.4f}. Average -log D over real images and -log(1 - D) over fakes.")
+    if abs(float(d_loss(np.array([0.5]), np.array([0.5]))) - 2 * np.log(2)) > 1e-6:
+        return "when D answers 0.5 everywhere the loss should be 2 log 2."
+    return None
+
+
+@exercise("02.2")
+def _value_at_equilibrium(answer) -> str | None:
+    if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        return "the answer should be a number."
+    if abs(answer - math.log(4)) < 1e-3:
+        return "right size, wrong sign: log 0.5 is negative."
+    if abs(answer + math.log(4)) > 1e-3:
+        return (f"{answer} is not it. When p_g = p_data, D* is 0.5 everywhere: put D = 0.5 into "
+                "E[log D(x)] + E[log(1 - D(G(z)))].")
+    return None
+
+
+@exercise("02.3")
+def _generator_gradient_ratio(answer) -> str | None:
+    if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        return "the answer should be a number: the non-saturating gradient divided by the minimax one."
+    expected = (1 - 0.01) / 0.01  # |d(-log s)/dl| / |d log(1-s)/dl| = (1 - s) / s at s = D(G(z))
+    if math.isclose(answer, 1 / expected, rel_tol=1e-2):
+        return "you divided the other way round: the non-saturating gradient is the larger one."
+    if not math.isclose(answer, expected, rel_tol=1e-2):
+        return ("with l the logit and s = sigmoid(l), d/dl log(1 - s) = -s and "
+                "d/dl (-log s) = -(1 - s). Put s = 0.01 into both and divide.")
+    return None
