@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from ganlab import avatars, data
+from ganlab import avatars, checks, data
 
 REFERENCE_TARGET_S = 40.0  # issue: 10k at 64x64 in <= 40 s on this machine
 REFERENCE_PROBE_S = 25.0   # issue: a probe rendered 10k in 25 s with two processes
@@ -33,7 +33,7 @@ def timed(function, *args, **kwargs):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="avatars to render (default 10000)")
-    parser.add_argument("--size", type=int, default=64, choices=avatars.SUPPORTED_SIZES)
+    parser.add_argument("--size", type=int, default=64, choices=checks.SUPPORTED_SIZES)
     args = parser.parse_args()
     cores = os.cpu_count()
     print(f"machine: {cores} cores; python {sys.version.split()[0]}; n={args.n}, {args.size}x{args.size}")

@@ -163,11 +163,11 @@ def _augmented_copies(images, policy: str, copies: int) -> np.ndarray:
     """`copies` randomly changed versions of each uint8 image (the same changes DiffAugment makes)."""
     import keras
 
-    from ganlab import augment, data
+    from ganlab import augment, batches, data
 
     seed = keras.random.SeedGenerator(0)
-    batches = [augment.diff_augment(images.astype("float32") / 127.5 - 1.0, policy, seed) for _ in range(copies)]
-    return np.concatenate([data.to_uint8(np.clip(np.asarray(batch), -1.0, 1.0)) for batch in batches])
+    changed = [augment.diff_augment(batches.to_unit_range(images), policy, seed) for _ in range(copies)]
+    return np.concatenate([data.to_uint8(np.clip(np.asarray(batch), -1.0, 1.0)) for batch in changed])
 
 
 def _overfitting(gan, training_images, real, network, samples) -> dict:
@@ -177,10 +177,10 @@ def _overfitting(gan, training_images, real, network, samples) -> dict:
     al. 2020 watch this gap), and the median feature distance of samples and of
     held-out real avatars to their nearest training image (chapter 05).
     """
-    from ganlab import features, metrics
+    from ganlab import batches, features, metrics
 
     def d_real(images):
-        logits = gan.discriminator.predict(np.asarray(images, "float32") / 127.5 - 1.0, batch_size=256, verbose=0)
+        logits = gan.discriminator.predict(batches.to_unit_range(images), batch_size=256, verbose=0)
         return round(float(np.mean(1.0 / (1.0 + np.exp(-logits.astype("float64"))))), 4)
 
     train_features = features.extract_features(network, training_images, progress=False)
@@ -210,7 +210,7 @@ def run_vae(name: str) -> dict:
     course.setup(seed=0)
     import keras
 
-    from ganlab import data, features, plots, recipes, training, vae
+    from ganlab import batches, data, features, plots, recipes, training, vae
 
     policy = training.choose_precision("auto")
     images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
@@ -218,7 +218,7 @@ def run_vae(name: str) -> dict:
     model = _vae(spec)
     model.compile(keras.optimizers.Adam(5e-4))
     started = time.monotonic()
-    history = model.fit(training.step_batches(images, batch_size=64, seed=0, start_step=0, steps=spec["steps"]),
+    history = model.fit(batches.step_batches(images, batch_size=64, seed=0, start_step=0, steps=spec["steps"]),
                         verbose=0)
     minutes = (time.monotonic() - started) / 60
     keras.mixed_precision.set_global_policy("float32")  # measured in float32, as the GANs are

@@ -16,6 +16,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 import tensorflow as tf
+
+from ganlab.batches import to_unit_range
 from keras import ops
 
 POLICIES = ("color", "translation", "cutout")
@@ -90,7 +92,7 @@ def grey_square_share(images, side_ratio: float = 0.25) -> float:
     """
     images = np.asarray(images)
     if images.dtype == np.uint8:
-        images = images.astype("float32") / 127.5 - 1.0
+        images = to_unit_range(images)
     grey = np.all(np.abs(images) < 0.1, axis=-1).astype(np.int32)  # [n, h, w]
     side = max(1, int(images.shape[1] * side_ratio))
     totals = np.pad(grey.cumsum(axis=1).cumsum(axis=2), [(0, 0), (1, 0), (1, 0)])

@@ -18,7 +18,6 @@ import python_avatars as pa
 import resvg_py
 from PIL import Image
 
-SUPPORTED_SIZES = (32, 64)
 
 # Circle colours of the avatar background, one picked per image. Outside the circle
 # the picture is white, like a profile photo on a page.

@@ -2,7 +2,7 @@
 
 A checkpoint holds every variable of the GAN (generator, discriminator, EMA copy, the
 noise seed's state) and of both optimizers (their step counts and moment estimates),
-plus the step. The data position needs no saving: `training.step_batches` makes the
+plus the step. The data position needs no saving: `batches.step_batches` makes the
 batch of step s from s alone. Files are written under a temporary name and then
 renamed, so a run killed at any moment (even with kill -9) leaves either the old
 checkpoint or the new one, never half a file.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ganlab import data, plots
+from ganlab import checks, data, plots
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +41,7 @@ def _add_data_command(commands) -> None:
         description="Render avatars (or reload them from the cache), write a preview grid "
                     "PNG, and optionally export the images as PNG files with attributes.csv.")
     command.add_argument("--n", type=_positive, default=10_000, help="number of avatars (default 10000)")
-    command.add_argument("--size", type=int, default=64, choices=data.SUPPORTED_SIZES,
+    command.add_argument("--size", type=int, default=64, choices=checks.SUPPORTED_SIZES,
                          help="image side in pixels (default 64)")
     command.add_argument("--seed", type=_non_negative, default=0, help="random seed (default 0)")
     command.add_argument("--workers", type=_positive, default=None,
@@ -122,7 +122,7 @@ def _add_evaluate_command(commands) -> None:
     source.add_argument("--reference", action="store_true",
                         help="the trust table: real vs real, blurred, noisy and collapsed images")
     command.add_argument("--n", type=_positive, default=2000, help="images per side (default 2000)")
-    command.add_argument("--size", type=int, default=64, choices=data.SUPPORTED_SIZES)
+    command.add_argument("--size", type=int, default=64, choices=checks.SUPPORTED_SIZES)
     command.add_argument("--seed", type=_non_negative, default=100,
                          help="seed of the real avatars and of the latent vectors (default 100)")
     command.add_argument("--json", type=Path, default=None, help="also write the results here")
@@ -175,7 +175,7 @@ def _add_train_command(commands) -> None:
     command.add_argument("--resume", action="store_true",
                          help="continue the run in --run-dir from its last checkpoint, with its settings")
     command.add_argument("--recipe", default=recipes.DEFAULT_RECIPE, choices=sorted(recipes.RECIPES))
-    command.add_argument("--size", type=int, default=64, choices=data.SUPPORTED_SIZES)
+    command.add_argument("--size", type=int, default=64, choices=checks.SUPPORTED_SIZES)
     command.add_argument("--width", type=_positive, default=32, help="DCGAN width (default 32)")
     command.add_argument("--steps", type=_positive, default=None, help="generator steps to reach")
     command.add_argument("--minutes", type=float, default=None, help="stop after this wall time")

@@ -27,8 +27,9 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ganlab import avatars as artwork
-from ganlab.avatars import ATTRIBUTE_NAMES, ATTRIBUTES, SUPPORTED_SIZES
-from ganlab.folder import check_size, load_image_folder  # noqa: F401  (re-exported)
+from ganlab import checks
+from ganlab.avatars import ATTRIBUTE_NAMES, ATTRIBUTES
+from ganlab.folder import load_image_folder  # noqa: F401  (re-exported: the course reads folders through data)
 
 # Bump when a change to sampling or rendering changes pixels or labels: old caches
 # are then ignored instead of silently reused.
@@ -81,8 +82,10 @@ class AvatarDataset:
     def tf_dataset(self, batch_size: int = 64, attributes: Sequence[str] = (), **options):
         """A tf.data pipeline of these images (and labels of `attributes`, if any).
 
-        See `make_tf_dataset` for the options.
+        See `ganlab.batches.make_tf_dataset` for the options.
         """
+        from ganlab.batches import make_tf_dataset  # here: rendering and caching need no TensorFlow
+
         if isinstance(attributes, str):
             attributes = [attributes]
         labels = {name: self.label(name) for name in attributes}
@@ -99,7 +102,7 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
 
     Args:
         n: number of avatars (> 0).
-        size: image side in pixels, one of SUPPORTED_SIZES.
+        size: image side in pixels, one of `ganlab.checks.SUPPORTED_SIZES` (32, 64).
         seed: any non-negative integer.
         weights: attribute distribution, e.g. {"skin_tone": {"pale": 9, "black": 1}};
             see `ganlab.avatars.normalize_weights`.
@@ -110,8 +113,8 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
     """
     if _starting_a_worker():
         raise SystemExit  # quietly; the parent process renders on one core instead
-    _check_count(n, "n")
-    check_size(size)
+    checks.positive_integer(n, "n")
+    checks.image_size(size)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
     probabilities = artwork.normalize_weights(weights)
@@ -126,11 +129,6 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
     return AvatarDataset(images, labels, int(seed), probabilities)
 
 
-def _check_count(value, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-
-
 def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
                    progress: bool = True) -> np.ndarray:
     """Render avatars for a label array [n, A] into uint8 [n, size, size, 3].
@@ -139,7 +137,7 @@ def render_avatars(labels: np.ndarray, size: int, *, workers: int | None = None,
     fresh ("spawn"), never forked, so this is safe after TensorFlow was imported.
     """
     workers = (os.cpu_count() or 1) if workers is None else workers
-    _check_count(workers, "workers")
+    checks.positive_integer(workers, "workers")
     chunks = [labels[start:start + _CHUNK] for start in range(0, len(labels), _CHUNK)]
     images = np.empty((len(labels), size, size, 3), dtype=np.uint8)
     # In a log file (no terminal) redraw rarely: every redraw there is a new line of text.
@@ -269,65 +267,6 @@ def _write_cache(path: Path, images: np.ndarray, labels: np.ndarray) -> None:
     with open(partial, "wb") as file:
         np.savez(file, images=images, labels=labels)  # uncompressed: reloads in ~0.1 s
     os.replace(partial, path)
-
-
-# ---- tf.data ----------------------------------------------------------------------
-
-def make_tf_dataset(images: np.ndarray, labels: Mapping[str, np.ndarray] | None = None, *,
-                    batch_size: int = 64, shuffle: bool = True, seed: int = 0,
-                    drop_remainder: bool = True):
-    """Batches of images as float32 in [-1, 1] (x / 127.5 - 1), shuffled and prefetched.
-
-    Args:
-        images: uint8 [n, h, w, 3].
-        labels: optional attribute -> int labels [n]; batches are then (images, labels).
-        batch_size: images per batch, at most n when drop_remainder is True.
-        shuffle: reshuffle every epoch, from `seed`.
-        drop_remainder: keep every batch the same size (what GAN training wants).
-    """
-    import tensorflow as tf
-
-    images = np.asarray(images)
-    if images.ndim != 4 or images.shape[-1] != 3 or images.dtype != np.uint8:
-        raise ValueError(f"images must be uint8 [n, h, w, 3]; got {images.dtype} {images.shape}.")
-    _check_count(batch_size, "batch_size")
-    if drop_remainder and batch_size > len(images):
-        raise ValueError(f"batch_size {batch_size} is larger than the {len(images)} images; "
-                         "use a smaller batch or drop_remainder=False.")
-    elements = images if labels is None else (images, dict(labels))
-    dataset = tf.data.Dataset.from_tensor_slices(elements)
-    if shuffle:
-        dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
-    dataset = dataset.map(_scale if labels is None else _scale_first, num_parallel_calls=2)
-    return without_autotuning(dataset.prefetch(2))
-
-
-def without_autotuning(dataset):
-    """`dataset` with tf.data's autotuning off, so that fit() ends when training does.
-
-    The autotuner is a thread that wakes after 10 ms, 20 ms, 40 ms, ... Measured here
-    (TF 2.21), deleting an iterator it tunes sometimes waits for its next wake-up: in
-    4 of 6 runs a 40-step fit() returned 1.3-1.8 s after its last step, 5.11 s after
-    it began; an iterator deleted after 6 s took 4.3 s, so the wait grows with the run.
-    The pipelines here only cut and scale tensors in memory, so fixed parallelism (2
-    map calls, 2 batches prefetched) costs nothing.
-    """
-    import tensorflow as tf
-
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return dataset.with_options(options)
-
-
-def _scale(images):
-    import tensorflow as tf
-
-    return tf.cast(images, tf.float32) / 127.5 - 1.0  # [0, 255] -> [-1, 1]
-
-
-def _scale_first(images, labels):
-    return _scale(images), labels
 
 
 def to_uint8(images) -> np.ndarray:

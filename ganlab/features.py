@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ganlab.batches import to_unit_range
+
 # The attributes the network learns. Colours are learned only where visible.
 FEATURE_ATTRIBUTES = ("skin_tone", "hair_color", "top", "hat", "accessory", "facial_hair",
                       "facial_hair_color", "clothing", "clothing_color", "eyes", "eyebrows",
@@ -85,7 +87,7 @@ def to_network_input(images) -> np.ndarray:
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"images must be an array [n, height, width, 3]; got shape {images.shape}.")
     if images.dtype == np.uint8:
-        scaled = images.astype(np.float32) / 127.5 - 1.0
+        scaled = to_unit_range(images)
     else:
         scaled = images.astype(np.float32)
         low, high = float(scaled.min()), float(scaled.max())

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ganlab.avatars import PAGE_COLOR, SUPPORTED_SIZES
+from ganlab import checks
+from ganlab.avatars import PAGE_COLOR
 
 
 @dataclasses.dataclass
@@ -34,16 +35,10 @@ class ImageFolder:
         return len(self.images)
 
     def tf_dataset(self, batch_size: int = 64, **options):
-        """A tf.data pipeline of these images in [-1, 1]; see `ganlab.data.make_tf_dataset`."""
-        from ganlab.data import make_tf_dataset
+        """A tf.data pipeline of these images in [-1, 1]; see `ganlab.batches.make_tf_dataset`."""
+        from ganlab.batches import make_tf_dataset  # here: reading a folder needs no TensorFlow
 
         return make_tf_dataset(self.images, batch_size=batch_size, **options)
-
-
-def check_size(size) -> None:
-    """Raise ValueError unless `size` is one the course's models are built for."""
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size not in SUPPORTED_SIZES:
-        raise ValueError(f"image size {size!r} is not supported; use one of {list(SUPPORTED_SIZES)}.")
 
 
 def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
@@ -60,7 +55,7 @@ def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
         ValueError: unsupported size, or no usable image in the folder.
         FileNotFoundError / NotADirectoryError: `folder` is missing or is a file.
     """
-    check_size(size)
+    checks.image_size(size)
     root = Path(folder)
     if not root.exists():
         raise FileNotFoundError(f"image folder {str(root)!r} does not exist.")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganlab.batches import to_unit_range
+
 
 def lerp(z0, z1, t):
     """Linear interpolation (1 - t) z0 + t z1, for vectors (or rows of vectors) z0, z1 and a number t."""
@@ -50,7 +52,7 @@ def invert(generator, images, steps: int = 300, learning_rate: float = 0.05, see
     import keras
     import tensorflow as tf
 
-    targets = tf.constant(np.asarray(images, np.float32) / 127.5 - 1.0)
+    targets = tf.constant(to_unit_range(np.asarray(images)))
     latent_dim = int(generator.input.shape[-1])
     z = tf.Variable(np.random.default_rng(seed).normal(size=(len(targets), latent_dim)).astype("float32"))
     optimizer = keras.optimizers.Adam(learning_rate)

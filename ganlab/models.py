@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import keras
 from keras import layers
 
-from ganlab.folder import check_size as _check_size
+from ganlab import checks
 from ganlab.layers import BatchNormalization, MinibatchStdDev
 
 LEAKY_SLOPE = 0.2  # tf.nn.leaky_relu's default, which the article's code relies on
@@ -37,7 +37,7 @@ def seed_dense_generator(latent_dim: int = 100, reshape: bool = True) -> keras.M
 
     Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
-    _check_positive(latent_dim, "latent_dim")
+    checks.positive_integer(latent_dim, "latent_dim")
     latent = keras.Input((latent_dim,), name="latent")
     hidden = latent
     for index, units in enumerate(SEED_GENERATOR_UNITS):
@@ -58,7 +58,7 @@ def seed_conv_discriminator(size: int = 64) -> keras.Model:
 
     Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
-    _check_size(size)
+    checks.image_size(size)
     image = keras.Input((size, size, 3), name="image")
     hidden = image
     for index, filters in enumerate(SEED_DISCRIMINATOR_FILTERS):
@@ -78,8 +78,8 @@ def dense_generator(latent_dim: int = 100, size: int = 64,
 
     Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_size(size)
+    checks.positive_integer(latent_dim, "latent_dim")
+    checks.image_size(size)
     latent = keras.Input((latent_dim,), name="latent")
     hidden = latent
     for index, units in enumerate(hidden_units):
@@ -99,10 +99,10 @@ def conv_discriminator(size: int = 64, filters: tuple[int, ...] = (64, 128, 256,
 
     Taught in 03_dense_generator_and_conv_discriminator.ipynb.
     """
-    _check_size(size)
+    checks.image_size(size)
     image = keras.Input((size, size, 3), name="image")
     hidden = image
-    for index in range(_halvings(size)):
+    for index in range(halvings(size)):
         hidden = layers.Conv2D(filters[min(index, len(filters) - 1)], 5, strides=2, padding="same",
                                activation="leaky_relu", name=f"conv_{index}")(hidden)
     hidden = layers.Flatten(name="flatten")(hidden)
@@ -129,12 +129,12 @@ def dcgan_generator(latent_dim: int = 128, size: int = 64, width: int = 32,
 
     Taught in 04_training.ipynb (conditional: 07_social_media_applications).
     """
-    _check_positive(latent_dim, "latent_dim")
-    _check_positive(width, "width")
-    _check_size(size)
+    checks.positive_integer(latent_dim, "latent_dim")
+    checks.positive_integer(width, "width")
+    checks.image_size(size)
     if upsample not in ("transposed", "nearest"):
         raise ValueError(f"upsample must be 'transposed' or 'nearest'; got {upsample!r}.")
-    doublings = _halvings(size)
+    doublings = halvings(size)
     latent = keras.Input((latent_dim,), name="latent")
     inputs, code = _join_conditions(latent, conditions, embedding_dim)
     hidden = layers.Dense(4 * 4 * width * 2 ** (doublings - 1), use_bias=False, name="project")(code)
@@ -169,14 +169,14 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
 
     Taught in 04_training.ipynb (options: 06_challenges.ipynb).
     """
-    _check_size(size)
-    _check_positive(width, "width")
+    checks.image_size(size)
+    checks.positive_integer(width, "width")
     if normalization not in ("batch", "layer", None):
         raise ValueError(f"normalization must be 'batch', 'layer' or None; got {normalization!r}.")
     wrap = _spectral if spectral_norm else (lambda layer: layer)
     image = keras.Input((size, size, 3), name="image")
     hidden = image
-    for index in range(_halvings(size)):
+    for index in range(halvings(size)):
         hidden = wrap(layers.Conv2D(width * 2 ** index, 4, strides=2, padding="same",
                                     name=f"conv_{index}"))(hidden)
         if index > 0 and normalization == "batch":
@@ -247,18 +247,15 @@ def _spectral(layer):
     return layers.SpectralNormalization(layer, name=f"{layer.name}_sn", dtype=layer.dtype_policy)
 
 
-def _halvings(size: int) -> int:
+def halvings(size: int) -> int:
+    """How many times size x size halves to 4x4: the stride-2 layers of the
+    DCGAN pair (and of chapter 08's VAE encoder, which mirrors the discriminator)."""
     return int(math.log2(size // 4))
-
-
-def _check_positive(value, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
 
 
 def _check_conditions(conditions: Mapping[str, int]) -> dict[str, int]:
     if not isinstance(conditions, Mapping):
         raise ValueError(f"conditions must be a dict {{attribute: number of classes}}; got {conditions!r}.")
     for name, classes in conditions.items():
-        _check_positive(classes, f"conditions[{name!r}]")
+        checks.positive_integer(classes, f"conditions[{name!r}]")
     return dict(conditions)

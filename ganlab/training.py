@@ -21,7 +21,7 @@ from keras import ops
 
 from ganlab import augment as augmentation
 from ganlab import losses
-from ganlab.data import without_autotuning
+from ganlab.batches import step_batches
 from ganlab.precision import PRECISIONS, choose_precision, detect_precision  # noqa: F401 (taught as training.*)
 from ganlab.models import has_batch_norm
 
@@ -41,11 +41,6 @@ class GAN(keras.Model):
         gp_weight: weight of the WGAN gradient penalty (usually 10 with "wasserstein").
         conditions: the attribute names a conditional pair takes, in the order the
             dataset yields their labels; None for an unconditional pair.
-        update: "alternating" (the algorithm of Goodfellow et al. 2014: D is updated,
-            then G is trained against the updated D on fresh noise) or "simultaneous"
-            (the TensorFlow DCGAN tutorial's step: one batch of fakes, both gradients
-            taken at the same point, both networks updated together; cheaper, since G
-            and D run forward once, and needs d_steps=1).
         augment: a DiffAugment policy such as "color,translation,cutout"
             (`ganlab.augment`): D sees real and fake images alike through random
             changes, and G's gradient flows back through them. None for none.
@@ -54,16 +49,10 @@ class GAN(keras.Model):
     def __init__(self, generator, discriminator, loss: str = "non_saturating", d_steps: int = 1,
                  ema_decay: float | None = None, r1_weight: float = 0.0, gp_weight: float = 0.0,
                  conditions: tuple[str, ...] | None = None, seed: int = 0, name: str = "gan",
-                 update: str = "alternating", augment: str | None = None):
+                 augment: str | None = None):
         super().__init__(name=name)
         self.generator_loss, self.discriminator_loss = losses.loss_pair(loss)
         _check_arguments(d_steps, ema_decay, r1_weight, gp_weight)
-        if update not in ("alternating", "simultaneous"):
-            raise ValueError(f"update must be 'alternating' or 'simultaneous'; got {update!r}.")
-        if update == "simultaneous" and d_steps != 1:
-            raise ValueError(f"a simultaneous update trains D and G once each per step: use d_steps=1 "
-                             f"(got {d_steps}), or update='alternating'.")
-        self.update = update
         self.augment = ",".join(augmentation.parse_policy(augment)) or None
         if self.augment:  # its own random stream, so that noise draws stay as without augmentation
             self.augment_seed = keras.random.SeedGenerator(seed + 1, name="augment_seed")
@@ -114,83 +103,56 @@ class GAN(keras.Model):
         return generator(inputs, training=training)
 
     def train_step(self, data):
+        """One step of the algorithm of chapter 04 (Goodfellow et al. 2014, Algorithm 1).
+
+        Generate, judge, update D (d_steps times); then generate again and update G
+        against the updated D. `labels` is {} for an unconditional pair.
+        """
         real_images, labels = _split(data, self.conditions)
-        batch = ops.shape(real_images)[0]
-        for tracker in self.trackers.values():
-            tracker.reset_state()  # report this step's values, not a running mean
-        if self.update == "simultaneous":
-            g_loss = self._simultaneous_step(real_images, labels, batch)
-        else:
-            for _ in range(self.d_steps):
-                self._discriminator_step(real_images, labels, batch)
-            g_loss = self._generator_step(labels, batch)
-        if self.ema_generator is not None:
-            self._update_ema()
+        batch_size = ops.shape(real_images)[0]
+        self.reset_metrics()  # report this step's values, not a running mean
+        for _ in range(self.d_steps):
+            fake_images = self.generate(batch_size, labels)  # outside the tape: D's step leaves G alone
+            with tf.GradientTape() as tape:
+                real_logits = self.judge(real_images, labels)
+                fake_logits = self.judge(fake_images, labels)
+                d_loss = self.discriminator_loss(real_logits, fake_logits)
+                if self.r1_weight:  # + gamma / 2 * E[||grad D(x)||^2] on real images
+                    d_loss += 0.5 * self.r1_weight * losses.r1_penalty(self.critic(labels), real_images)
+                if self.gp_weight:  # + lambda * E[(||grad D(x^)||_2 - 1)^2] between real and fake
+                    d_loss += self.gp_weight * losses.gradient_penalty(self.critic(labels), real_images,
+                                                                       fake_images)
+            update_weights(self.discriminator, self.discriminator_optimizer, tape, d_loss)
+            self.trackers["d_loss"].update_state(d_loss)
+            self.trackers["d_real"].update_state(ops.mean(ops.sigmoid(real_logits)))  # mean D(x)
+            self.trackers["d_fake"].update_state(ops.mean(ops.sigmoid(fake_logits)))  # mean D(G(z))
+        with tf.GradientTape() as tape:
+            fake_images = self.generate(batch_size, labels)  # fresh noise
+            g_loss = self.generator_loss(self.judge(fake_images, labels))
+        update_weights(self.generator, self.generator_optimizer, tape, g_loss)
         self.trackers["g_loss"].update_state(g_loss)
+        if self.ema_generator is not None:
+            self.update_ema()
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    def _discriminator_step(self, real_images, labels, batch):
-        fake_images = self._generate(labels, batch, training=True)
-        with tf.GradientTape() as tape:
-            real_logits, fake_logits, d_loss = self._discriminator_loss(real_images, fake_images, labels)
-            scaled = _for_gradients(self.discriminator_optimizer, d_loss)
-        _apply(self.discriminator_optimizer, tape, scaled, self.discriminator.trainable_variables)
-        self._track(d_loss, real_logits, fake_logits)
-
-    def _simultaneous_step(self, real_images, labels, batch):
-        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
-            fake_images = self._generate(labels, batch, training=True)
-            real_logits, fake_logits, d_loss = self._discriminator_loss(real_images, fake_images, labels)
-            g_loss = self.generator_loss(fake_logits)
-            d_scaled = _for_gradients(self.discriminator_optimizer, d_loss)
-            g_scaled = _for_gradients(self.generator_optimizer, g_loss)
-        # both gradients first, then both updates: G's gradient is taken against D before its update
-        d_variables, g_variables = self.discriminator.trainable_variables, self.generator.trainable_variables
-        d_gradients = discriminator_tape.gradient(d_scaled, d_variables)
-        g_gradients = generator_tape.gradient(g_scaled, g_variables)
-        self.discriminator_optimizer.apply_gradients(zip(d_gradients, d_variables))
-        self.generator_optimizer.apply_gradients(zip(g_gradients, g_variables))
-        self._track(d_loss, real_logits, fake_logits)
-        return g_loss
-
-    def _discriminator_loss(self, real_images, fake_images, labels):
-        real_logits = self._judge(real_images, labels)
-        fake_logits = self._judge(fake_images, labels)
-        d_loss = self.discriminator_loss(real_logits, fake_logits)
-        if self.r1_weight:  # gamma / 2 * E[||grad D(x)||^2]
-            d_loss += 0.5 * self.r1_weight * losses.r1_penalty(self._critic(labels), real_images)
-        if self.gp_weight:  # lambda * E[(||grad D(x^)||_2 - 1)^2]
-            d_loss += self.gp_weight * losses.gradient_penalty(self._critic(labels), real_images, fake_images)
-        return real_logits, fake_logits, d_loss
-
-    def _track(self, d_loss, real_logits, fake_logits):
-        self.trackers["d_loss"].update_state(d_loss)
-        self.trackers["d_real"].update_state(ops.mean(ops.sigmoid(real_logits)))
-        self.trackers["d_fake"].update_state(ops.mean(ops.sigmoid(fake_logits)))
-
-    def _generator_step(self, labels, batch):
-        with tf.GradientTape() as tape:
-            fake_images = self._generate(labels, batch, training=True)
-            g_loss = self.generator_loss(self._judge(fake_images, labels))
-            scaled = _for_gradients(self.generator_optimizer, g_loss)
-        _apply(self.generator_optimizer, tape, scaled, self.generator.trainable_variables)
-        return g_loss
-
-    def _generate(self, labels, batch, training):
-        latent = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+    def generate(self, batch_size, labels):
+        """G(z) for z ~ N(0, I) from the GAN's own noise stream (with labels, if conditional)."""
+        latent = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         inputs = {"latent": latent, **labels} if self.conditions else latent
-        return self.generator(inputs, training=training)
+        return self.generator(inputs, training=True)
 
-    def _judge(self, images, labels):
+    def judge(self, images, labels):
+        """D's logits; with DiffAugment, D sees the images through random changes."""
         if self.augment:  # the same kind of random change for real and fake images
             images = augmentation.diff_augment(images, self.augment, self.augment_seed)
         inputs = {"image": images, **labels} if self.conditions else images
         return self.discriminator(inputs, training=True)
 
-    def _critic(self, labels):
-        return lambda images: self._judge(images, labels)
+    def critic(self, labels):
+        """`judge` as a function of the images alone, for the gradient penalties."""
+        return lambda images: self.judge(images, labels)
 
-    def _update_ema(self):
+    def update_ema(self):
         """w_ema <- d w_ema + (1 - d) w, with d ramped up early: min(decay, (1 + t) / (10 + t))."""
         step = ops.cast(self.generator_optimizer.iterations, "float32")
         decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
@@ -202,21 +164,21 @@ class GAN(keras.Model):
             average.assign(weight)  # batch-norm statistics are copied, not averaged
 
 
-def _for_gradients(optimizer, loss):
-    """The loss to differentiate; call it inside the tape, or the ops are not recorded.
+def update_weights(network, optimizer, tape, loss) -> None:
+    """One optimizer step of `network`'s trainable weights down the gradient of `loss`.
 
-    Under a tf.distribute strategy each replica's loss is divided by the number of
-    replicas, because the replicas' gradients are summed. Under float16 the loss is
-    scaled up, and the LossScaleOptimizer scales the gradients back down.
+    The plumbing that chapter 04's hand-written loop leaves out, recorded on `tape`
+    (re-entered: a rescaling outside the tape would give no gradients): under a
+    tf.distribute strategy each replica's loss is divided by the number of replicas,
+    because their gradients are summed; under float16 the loss is scaled up so that
+    small gradients do not underflow, and the LossScaleOptimizer scales them back down.
     """
-    loss = loss / tf.distribute.get_strategy().num_replicas_in_sync
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        loss = optimizer.scale_loss(loss)
-    return loss
-
-
-def _apply(optimizer, tape, loss_for_gradients, variables):
-    optimizer.apply_gradients(zip(tape.gradient(loss_for_gradients, variables), variables))
+    with tape:
+        loss = loss / tf.distribute.get_strategy().num_replicas_in_sync
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            loss = optimizer.scale_loss(loss)
+    variables = network.trainable_variables
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
 
 
 def _scaled(optimizer):
@@ -282,37 +244,6 @@ def _finite(value) -> bool:
     import math
 
     return math.isfinite(float(value))
-
-
-def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step: int, steps: int):
-    """The batches of steps start_step ... steps - 1, each made from its step number alone.
-
-    Step s belongs to epoch e = s // (n // batch_size); each epoch is its own random
-    permutation of the images (a stateless shuffle keyed by (seed, e)), cut into
-    batches. So a resumed run continues with exactly the batches it would have seen,
-    and nothing about the data needs saving in a checkpoint. The last n % batch_size
-    images of each epoch's permutation are skipped.
-
-    Yields float32 images in [-1, 1] (and {attribute: labels} if `labels` is given).
-    """
-    images = np.asarray(images)
-    count = len(images)
-    per_epoch = count // batch_size
-    pixels = tf.constant(images)
-    label_tensors = {name: tf.constant(np.asarray(value)) for name, value in (labels or {}).items()}
-
-    def batch_of(step):
-        epoch, position = step // per_epoch, step % per_epoch
-        slots = position * batch_size + tf.range(batch_size, dtype=tf.int64)
-        order = tf.random.experimental.index_shuffle(slots, seed=tf.stack([tf.constant(seed, tf.int64), epoch]),
-                                                     max_index=count - 1)
-        batch = tf.cast(tf.gather(pixels, order), tf.float32) / 127.5 - 1.0  # [0, 255] -> [-1, 1]
-        if not label_tensors:
-            return batch
-        return batch, {name: tf.gather(value, order) for name, value in label_tensors.items()}
-
-    steps_left = tf.data.Dataset.range(start_step, steps)
-    return without_autotuning(steps_left.map(batch_of, num_parallel_calls=2).prefetch(2))
 
 
 def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, run_dir, seed: int = 0,

@@ -2,7 +2,7 @@
 
     vae = VAE(vae_encoder(size=64), models.dcgan_generator(size=64), sigma=0.2)
     vae.compile(keras.optimizers.Adam(5e-4))
-    vae.fit(training.step_batches(images, batch_size=64, seed=0, start_step=0, steps=2000))
+    vae.fit(batches.step_batches(images, batch_size=64, seed=0, start_step=0, steps=2000))
 
 The encoder maps an image x to a Gaussian q(z | x) = N(mean, exp(log_variance)); the
 decoder maps z back to an image. Training minimises, per image, the negative ELBO
@@ -21,8 +21,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ganlab.folder import check_size as _check_size
-from ganlab.models import _check_positive, _halvings
+from ganlab import checks
+from ganlab.models import halvings
 
 
 def vae_encoder(latent_dim: int = 128, size: int = 64, width: int = 32) -> keras.Model:
@@ -31,12 +31,12 @@ def vae_encoder(latent_dim: int = 128, size: int = 64, width: int = 32) -> keras
     The DCGAN discriminator's body (4x4 stride-2 convolutions, channels doubling from
     `width`, leaky ReLU 0.2) with two dense heads instead of one logit.
     """
-    _check_size(size)
-    _check_positive(width, "width")
-    _check_positive(latent_dim, "latent_dim")
+    checks.image_size(size)
+    checks.positive_integer(width, "width")
+    checks.positive_integer(latent_dim, "latent_dim")
     image = keras.Input((size, size, 3), name="image")
     hidden = image
-    for index in range(_halvings(size)):
+    for index in range(halvings(size)):
         hidden = layers.Conv2D(width * 2 ** index, 4, strides=2, padding="same", name=f"down_{index}")(hidden)
         hidden = layers.LeakyReLU(0.2, name=f"down_{index}_lrelu")(hidden)
     hidden = layers.Flatten(name="flatten")(hidden)

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
 from ganlab import layers as ganlab_layers
 from ganlab import models
@@ -41,3 +44,29 @@ def test_benchmark_prints_every_figure_and_ratio(monkeypatch, capsys):
     assert all(rate > 0 for rate in rates)
     assert all(re.search(r"\d\.\d\dx", line) for line in lines[1:])
     assert keras.mixed_precision.global_policy().name == "float32"  # left as it found it
+
+
+def test_the_simultaneous_step_takes_both_gradients_before_either_network_moves():
+    """G's step must not depend on D's learning rate: its gradient is taken against the old D."""
+    throughput = _load("train_throughput")
+    images = np.random.default_rng(0).uniform(-1, 1, size=(16, 32, 32, 3)).astype("float32")
+    generators = []
+    for d_rate in (0.0, 0.5):
+        keras.utils.set_random_seed(0)
+        gan = throughput.SimultaneousGAN(models.dcgan_generator(latent_dim=8, size=32, width=4),
+                                         models.dcgan_discriminator(size=32, width=4))
+        gan.compile(generator_optimizer=keras.optimizers.SGD(0.1),
+                    discriminator_optimizer=keras.optimizers.SGD(d_rate))
+        gan.fit(tf.data.Dataset.from_tensors(images), epochs=1, verbose=0)
+        assert int(gan.generator_optimizer.iterations) == int(gan.discriminator_optimizer.iterations) == 1
+        generators.append(gan.generator.get_weights())
+    for still, moved in zip(*generators):
+        np.testing.assert_allclose(still, moved, rtol=1e-5, atol=1e-6)
+
+
+def test_the_simultaneous_step_refuses_what_it_does_not_do():
+    throughput = _load("train_throughput")
+    with pytest.raises(ValueError, match="takes only loss, seed and name; got r1_weight"):
+        throughput.SimultaneousGAN(models.dcgan_generator(latent_dim=8, size=32, width=4),
+                                   models.dcgan_discriminator(size=32, width=4, normalization=None),
+                                   r1_weight=1.0)

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganlab import callbacks, checkpoints, data, models, training
+from ganlab import batches, callbacks, checkpoints, data, models, training
 
 SCRIPT = Path(__file__).parent / "scripts" / "resumable_run.py"
 
@@ -30,9 +30,9 @@ def tiny_gan(width=4, **options):
 
 
 def test_the_batch_of_a_step_does_not_depend_on_where_the_stream_starts(avatars):
-    whole = [b.numpy() for b in training.step_batches(avatars.images, batch_size=8, seed=1,
+    whole = [b.numpy() for b in batches.step_batches(avatars.images, batch_size=8, seed=1,
                                                        start_step=0, steps=20)]
-    resumed = [b.numpy() for b in training.step_batches(avatars.images, batch_size=8, seed=1,
+    resumed = [b.numpy() for b in batches.step_batches(avatars.images, batch_size=8, seed=1,
                                                          start_step=13, steps=20)]
     assert all(np.array_equal(a, b) for a, b in zip(whole[13:], resumed))
     epoch = np.concatenate(whole[:8])  # 64 images / 8 per batch: one epoch, each image once
@@ -44,7 +44,7 @@ def test_the_batch_of_a_step_does_not_depend_on_where_the_stream_starts(avatars)
 def test_checkpoint_round_trip_restores_every_variable(avatars, tmp_path):
     keras.utils.set_random_seed(0)
     gan = tiny_gan(ema_decay=0.9)
-    gan.fit(training.step_batches(avatars.images, batch_size=8, seed=0, start_step=0, steps=3),
+    gan.fit(batches.step_batches(avatars.images, batch_size=8, seed=0, start_step=0, steps=3),
             epochs=1, steps_per_epoch=3, verbose=0)
     path = checkpoints.save_checkpoint(gan, tmp_path, 3, {"note": "test"})
     fresh = tiny_gan(ema_decay=0.9)
