@@ -117,7 +117,8 @@ def _add_evaluate_command(commands) -> None:
                     "images against real avatars. Avatar-FID uses the course's own feature "
                     "network: it is not comparable with Inception-FID from papers.")
     source = command.add_mutually_exclusive_group(required=True)
-    source.add_argument("--checkpoint", type=Path, help="a generator saved with model.save(...keras)")
+    source.add_argument("--checkpoint", type=Path, help="a run checkpoint (.npz), a saved generator (.keras) "
+                                                         "or a shipped generator's folder (data/generator)")
     source.add_argument("--images", type=Path, help="a folder of generated images")
     source.add_argument("--reference", action="store_true",
                         help="the trust table: real vs real, blurred, noisy and collapsed images")
@@ -132,7 +133,7 @@ def _add_evaluate_command(commands) -> None:
 def _run_evaluate(args) -> int:
     from ganlab import features, metrics
 
-    if args.checkpoint is not None and not args.checkpoint.is_file():
+    if args.checkpoint is not None and not args.checkpoint.exists():
         raise FileNotFoundError(f"checkpoint {str(args.checkpoint)!r} does not exist.")
     network = features.load_feature_network()  # fail early if the weights are missing
     real = data.load_avatars(args.n, args.size, args.seed, progress=True).images
@@ -158,7 +159,7 @@ def _run_evaluate(args) -> int:
 
 
 def _sample_checkpoint(path: Path, n: int, seed: int):
-    """n images from a run checkpoint (.npz) or a saved generator (.keras)."""
+    """n images from a run checkpoint (.npz), a saved generator (.keras) or a shipped folder."""
     from ganlab import recipes
 
     return recipes.generate(recipes.load_generator(path), n, seed)
@@ -284,9 +285,11 @@ def _evaluate_run(gan, config: dict, run_dir: Path) -> None:
 
 def _add_sample_command(commands) -> None:
     command = commands.add_parser("sample", help="write a grid of images from a checkpoint",
-                                  description="Generate images from a run checkpoint (.npz) or a "
-                                              "saved generator (.keras) and write them as a grid PNG.")
-    command.add_argument("--checkpoint", type=Path, required=True)
+                                  description="Generate images from a run checkpoint (.npz), a saved "
+                                              "generator (.keras) or a shipped generator's folder "
+                                              "(data/generator) and write them as a grid PNG.")
+    command.add_argument("--checkpoint", type=Path, required=True,
+                         help="a run checkpoint (.npz), a .keras file or a shipped folder (data/generator)")
     command.add_argument("--n", type=_positive, default=64)
     command.add_argument("--seed", type=_non_negative, default=0, help="latent vector seed")
     command.add_argument("--out", type=Path, default=Path("runs/sample.png"))

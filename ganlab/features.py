@@ -16,13 +16,12 @@ Taught in 05_evaluating_gans.ipynb.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ganlab import shipped
 from ganlab.batches import to_unit_range
 
 # The attributes the network learns. Colours are learned only where visible.
@@ -32,8 +31,8 @@ FEATURE_ATTRIBUTES = ("skin_tone", "hair_color", "top", "hat", "accessory", "fac
 INPUT_SIZE = 64
 WIDTH = 32  # channels of the first block; 32-64-128-256
 FEATURE_DIM = 8 * WIDTH
-FOLDER = Path(__file__).resolve().parent.parent / "data" / "feature_network"
-WEIGHTS, CARD = "avatar_features.weights.h5", "card.json"
+FOLDER = shipped.DATA / "feature_network"
+WEIGHTS = "avatar_features.weights.h5"
 REBUILD = "python -m ganlab features --train"
 
 
@@ -67,16 +66,10 @@ def build_feature_network():
 
 def load_feature_network(folder: str | Path | None = None):
     """Load the shipped network; never downloads. A missing or damaged file says how to rebuild it."""
-    folder = Path(folder) if folder is not None else FOLDER
-    weights, card = folder / WEIGHTS, folder / CARD
-    if not weights.exists() or not card.exists():
-        raise FileNotFoundError(f"the avatar feature network is missing ({weights} or {card}). "
-                                f"Rebuild it with `{REBUILD}` (about 15 minutes on 2 cores).")
-    expected = json.loads(card.read_text(encoding="utf-8"))["weights_sha256"]
-    if _sha256(weights) != expected:
-        raise ValueError(f"{weights} is damaged or was changed (its checksum does not match "
-                         f"{card.name}). Restore it with git, or rebuild it with `{REBUILD}`.")
-    return _load(weights)
+    network = build_feature_network()
+    shipped.load(Path(folder) if folder is not None else FOLDER, {"avatar_features": network},
+                 "the avatar feature network", f"restore it with git, or rebuild it with `{REBUILD}` (about 15 minutes on 2 cores)")
+    return network
 
 
 def to_network_input(images) -> np.ndarray:
@@ -170,10 +163,11 @@ def train_feature_network(n_train: int = 16_000, n_test: int = 2_000, seed: int 
     network.fit(to_network_input(train.images), _targets(train), sample_weight=_visible(train),
                 batch_size=batch_size, epochs=epochs, verbose=2)
     keras.mixed_precision.set_global_policy("float32")
-    folder = Path(folder) if folder is not None else FOLDER
-    sha256 = _save_weights(network, folder)
-    # Measure the network as users will load it: float32, from the saved file.
-    predicted = predict_attributes(_load(folder / WEIGHTS), test.images)
+    # Ship and measure the weights in a fresh, uncompiled float32 network, as users load
+    # them (saving the trained one would also store the optimizer's state, 3x the size).
+    fresh = build_feature_network()
+    fresh.set_weights(network.get_weights())
+    predicted = predict_attributes(fresh, test.images)
     accuracy = {name: round(float(np.mean((predicted[name] == test.label(name))[test.visible(name)])), 4)
                 for name in FEATURE_ATTRIBUTES}
     card = {"command": f"{REBUILD} --n-train {n_train} --n-test {n_test} --seed {seed} --epochs {epochs}",
@@ -181,9 +175,9 @@ def train_feature_network(n_train: int = 16_000, n_test: int = 2_000, seed: int 
             "test": {"n": n_test, "seed": seed + 1, "size": INPUT_SIZE},
             "epochs": epochs, "batch_size": batch_size, "parameters": network.count_params(),
             "precision": "trained in mixed_bfloat16, tested and used in float32",
-            "held_out_accuracy": accuracy, "wall_seconds": round(time.perf_counter() - started, 1),
-            "weights_sha256": sha256}
-    (folder / CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+            "held_out_accuracy": accuracy, "wall_seconds": round(time.perf_counter() - started, 1)}
+    folder = Path(folder) if folder is not None else FOLDER
+    card = shipped.save(folder, {"avatar_features": fresh}, card)
     (folder / "README.md").write_text(model_card(card), encoding="utf-8")
     return card
 
@@ -204,7 +198,7 @@ different network gives different numbers. Compare Avatar-FIDs with each other o
 - Held-out data: {card["test"]["n"]:,} avatars, seed {card["test"]["seed"]} (a different random stream)
 - {card["epochs"]} epochs, batch {card["batch_size"]}, Adam with cosine decay from 1e-3, Gaussian input noise 0.05; {card["precision"]}
 - Wall time: {card["wall_seconds"] / 60:.1f} minutes on the 2-core course machine, rendering included{_note(card)}
-- Weights: `{WEIGHTS}` (SHA-256 `{card["weights_sha256"][:16]}...`, checked when loaded)
+- Weights: `{WEIGHTS}` (SHA-256 `{card["sha256"][WEIGHTS][:16]}...`, checked when loaded)
 
 Colour attributes are trained and scored only on the images where they are visible
 (`AvatarDataset.visible`).
@@ -234,28 +228,3 @@ def _targets(dataset) -> dict:
 
 def _visible(dataset) -> dict:
     return {name: dataset.visible(name).astype(np.float32) for name in FEATURE_ATTRIBUTES}
-
-
-def _save_weights(network, folder: Path) -> str:
-    """Write the weights (temporary name, then rename) and return their checksum.
-
-    They are copied into a fresh, uncompiled network first: saving the trained one
-    would also store the optimizer's state, three times the size.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    fresh = build_feature_network()
-    fresh.set_weights(network.get_weights())
-    partial = folder / f"partial.{WEIGHTS}"
-    fresh.save_weights(partial)
-    partial.replace(folder / WEIGHTS)
-    return _sha256(folder / WEIGHTS)
-
-
-def _load(weights: Path):
-    network = build_feature_network()
-    network.load_weights(weights)
-    return network
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -13,7 +13,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlab import checkpoints, models, training
+from ganlab import checkpoints, models, shipped, training
 from ganlab.augment import parse_policy as augment_policy
 
 RECIPES = {
@@ -92,8 +92,11 @@ def build_gan(settings: dict) -> training.GAN:
 
 def load_generator(path: str | Path):
     """Something that maps latent vectors to images, from a run checkpoint (.npz: the
-    EMA generator if the recipe has one) or a saved Keras generator (.keras)."""
+    EMA generator if the recipe has one), a saved Keras generator (.keras) or a shipped
+    generator's folder (data/generator/)."""
     path = Path(path)
+    if path.is_dir():
+        return load_shipped_generator(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {str(path)!r} does not exist.")
     if path.suffix == ".keras":
@@ -129,7 +132,8 @@ def generate(generator, n: int, seed: int = 0, labels: dict | None = None) -> np
     return np.clip(generator.predict(inputs, batch_size=256, verbose=0), -1.0, 1.0)
 
 
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "generator"
+SHIPPED = shipped.DATA / "generator"
+_REMEDY = "restore it with git, or train one with `python -m ganlab train`"
 
 
 def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
@@ -139,45 +143,24 @@ def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
     `command` is the exact command that made the run (default: the `train` command of
     the shipped default generator).
     """
-    import hashlib
-    import json
-
-    folder = Path(folder) if folder is not None else SHIPPED
-    settings = checkpoints.read_meta(checkpoint)["config"]
-    generator = load_generator(checkpoint)
-    folder.mkdir(parents=True, exist_ok=True)
+    meta = checkpoints.read_meta(checkpoint)
+    settings = meta["config"]
     fresh = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
                                    conditions=settings.get("conditions"))
-    fresh.set_weights(generator.get_weights())
-    weights = folder / "generator.weights.h5"
-    fresh.save_weights(weights)
-    card = {"settings": settings, "steps": checkpoints.read_meta(checkpoint)["step"],
-            "minutes": round(minutes, 2), "metrics": metrics,
+    fresh.set_weights(load_generator(checkpoint).get_weights())
+    card = {"settings": settings, "steps": meta["step"], "minutes": round(minutes, 2), "metrics": metrics,
             "command": command or f"python -m ganlab train --run-dir RUN --recipe {settings['recipe']} "
-                                  f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate",
-            "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest()}
-    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    return card
+                                  f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate"}
+    return shipped.save(Path(folder) if folder is not None else SHIPPED, {"generator": fresh}, card)
 
 
 def load_shipped_generator(folder: str | Path | None = None):
-    """The trained generator shipped in data/generator/ (never downloads)."""
-    import hashlib
-    import json
-
+    """The trained generator shipped in data/generator/ (or `folder`); never downloads."""
     folder = Path(folder) if folder is not None else SHIPPED
-    weights, card_path = folder / "generator.weights.h5", folder / "card.json"
-    if not weights.is_file() or not card_path.is_file():
-        raise FileNotFoundError(f"the shipped generator is missing ({weights}); restore data/generator/ "
-                                "with git, or train one with `python -m ganlab train`.")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    if hashlib.sha256(weights.read_bytes()).hexdigest() != card["weights_sha256"]:
-        raise ValueError(f"{weights} is damaged or was changed (checksum mismatch with card.json); "
-                         "restore it with git.")
-    settings = card["settings"]
+    settings = shipped.read_card(folder, "the shipped generator", _REMEDY)["settings"]
     generator = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
                                        conditions=settings.get("conditions"))
-    generator.load_weights(weights)
+    shipped.load(folder, {"generator": generator}, "the shipped generator", _REMEDY)
     return generator
 
 
@@ -195,7 +178,7 @@ latent size {s["latent_dim"]}, batch {s["batch_size"]}, trained in {s["precision
 - Made by: `{card["command"]}` (here through `benchmarks/recipes.py {s["recipe"]} --minutes 10`,
   which runs the same training)
 - Steps: {card["steps"]:,} in {card["minutes"]} minutes of wall time on the 2-core course machine
-- Weights: `generator.weights.h5` (SHA-256 `{card["weights_sha256"][:16]}...`, checked when loaded)
+- Weights: `generator.weights.h5` (SHA-256 `{card["sha256"]["generator.weights.h5"][:16]}...`, checked when loaded)
 
 Measured on 2,000 samples (latent seed 100) against 2,000 real avatars (seed 100):
 

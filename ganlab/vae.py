@@ -21,8 +21,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ganlab import checks
-from ganlab.models import halvings
+from ganlab import checks, models, shipped
 
 
 def vae_encoder(latent_dim: int = 128, size: int = 64, width: int = 32) -> keras.Model:
@@ -36,7 +35,7 @@ def vae_encoder(latent_dim: int = 128, size: int = 64, width: int = 32) -> keras
     checks.positive_integer(latent_dim, "latent_dim")
     image = keras.Input((size, size, 3), name="image")
     hidden = image
-    for index in range(halvings(size)):
+    for index in range(models.halvings(size)):
         hidden = layers.Conv2D(width * 2 ** index, 4, strides=2, padding="same", name=f"down_{index}")(hidden)
         hidden = layers.LeakyReLU(0.2, name=f"down_{index}_lrelu")(hidden)
     hidden = layers.Flatten(name="flatten")(hidden)
@@ -114,43 +113,15 @@ class VAE(keras.Model):
 
 def ship_vae(model: VAE, folder, card: dict) -> dict:
     """Write `model`'s encoder and decoder weights into `folder` with card.json (`card` plus checksums)."""
-    import hashlib
-    import json
-    from pathlib import Path
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    card = dict(card)
-    for part in ("encoder", "decoder"):
-        weights = folder / f"{part}.weights.h5"
-        getattr(model, part).save_weights(weights)
-        card[f"{part}_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest()
-    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    return card
+    return shipped.save(folder, {"encoder": model.encoder, "decoder": model.decoder}, card)
 
 
 def load_shipped_vae(folder) -> tuple[VAE, dict]:
     """The VAE shipped in `folder` (data/vae/) and its card; checksums are checked, nothing is downloaded."""
-    import hashlib
-    import json
-    from pathlib import Path
-
-    from ganlab import models
-
-    folder = Path(folder)
-    card_path = folder / "card.json"
-    if not card_path.is_file():
-        raise FileNotFoundError(f"no shipped VAE in {folder} (card.json is missing); restore it with git, or "
-                                "make it with `python benchmarks/experiments.py vae`.")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    settings = card["settings"]
+    remedy = "restore it with git, or make it with `python benchmarks/experiments.py vae`"
+    settings = shipped.read_card(folder, "the shipped VAE", remedy)["settings"]
     model = VAE(vae_encoder(settings["latent_dim"], settings["size"], settings["width"]),
                 models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"]),
                 sigma=settings["sigma"])
-    for part in ("encoder", "decoder"):
-        weights = folder / f"{part}.weights.h5"
-        if not weights.is_file() or hashlib.sha256(weights.read_bytes()).hexdigest() != card[f"{part}_sha256"]:
-            raise ValueError(f"{weights} is missing, damaged or changed (checksum mismatch with card.json); "
-                             "restore it with git.")
-        getattr(model, part).load_weights(weights)
+    card = shipped.load(folder, {"encoder": model.encoder, "decoder": model.decoder}, "the shipped VAE", remedy)
     return model, card

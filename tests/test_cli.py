@@ -123,3 +123,14 @@ def test_evaluate_reference_prints_the_trust_table(tmp_path, capsys, monkeypatch
     printed = capsys.readouterr().out
     for row in ("real vs real", "real vs blur 1px", "real vs noise 0.3", "real vs collapsed"):
         assert row in printed
+
+
+def test_sample_and_evaluate_take_the_shipped_generator_folder(tmp_path, capsys, monkeypatch):
+    from conftest import REPO
+
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "shipped.png"
+    assert cli.main(["sample", "--checkpoint", str(REPO / "data/generator"), "--n", "8", "--out", str(out)]) == 0
+    assert out.is_file() and "8 images" in capsys.readouterr().out
+    assert cli.main(["evaluate", "--checkpoint", str(REPO / "data/generator"), "--n", "40"]) == 0
+    assert "avatar_fid" in capsys.readouterr().out
