@@ -1,10 +1,37 @@
 """ganlab: the helper package of a notebook-first course on generative adversarial networks.
 
-Modules, one idea each: `data` (avatars, your own images, tf.data), `avatars` (the
-artwork and its attributes), `folder` (reading image folders), `plots` (grids), `models`,
-`losses`, `training`, `metrics`, `recipes`, `cli`; for the chapters: `course` (set-up),
-`exercises` (self-checks), `loss_math` (the 1-D game), `toy` and `widgets` (the live
-2-D GAN), `anatomy` (what is inside a network).
+What the chapters teach, one module per idea:
+  data         the avatar data set (rendered, cached), image <-> [-1, 1]; `folder` reads your own images
+  avatars      the avatar artwork and its attributes
+  models       the networks: the article's dense generator and conv discriminator, the DCGAN pair
+  losses       the GAN losses in generator/discriminator pairs, R1 and the gradient penalty
+  training     `GAN`, a keras.Model whose `train_step` is the training step (chapter 04 prints
+               it); `train` runs fit() with checkpoints, sample grids and loss curves
+  recipes      the named recipes (`Recipe`), a run's configuration (`RunConfig`), building,
+               loading, sampling and shipping the GAN they define
+  metrics      Avatar-FID, KID, precision and recall, attribute coverage; `features` is the
+               shipped network they measure with
+  plots        image grids and curves
+  loss_math    the one-dimensional game of chapter 02
+  toy          the live two-dimensional GAN of chapters 01, 06 and 08; `widgets` its controls
+               and the avatar picker
+  anatomy      what is inside a network (chapter 03)
+  latent, detection, augment, vae
+               noise-space paths and inversion, spotting generated images, DiffAugment,
+               the VAE of chapter 08
+  exercises    the self-checks, a file per chapter
+  course       a chapter's set-up and its recorded experiments
+
+The run tooling they lean on:
+  batches      tf.data pipelines, and step-indexed batches that make a resumed run exact
+  checkpoints  a whole run saved and restored atomically
+  callbacks    fit() monitors: losses.csv, sample grids, TensorBoard, checkpoints, time budget
+  precision    float32, bfloat16 or float16, chosen from the hardware
+  layers       the fused batch norm and minibatch standard deviation layers
+  shipped      trained networks in data/, with card.json and checksums
+  checks       argument checks
+  cli          `python -m ganlab data|train|sample|evaluate|features`
+
 Importing ganlab does not import TensorFlow; the modules that need it import it.
 """
 
