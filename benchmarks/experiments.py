@@ -92,7 +92,8 @@ def run(name: str) -> dict:
     conditions = spec.get("conditions")
     labels = {attribute: avatars.label(attribute)[order] for attribute in conditions} if conditions else None
     settings = recipes.run_settings(spec["recipe"], spec["size"], spec["width"], conditions=conditions,
-                                    augment=spec.get("augment"))
+                                    augment=spec.get("augment"), batch_size=64, n_images=spec["n_images"],
+                                    seed=0, precision=policy)
     gan = recipes.build_gan(settings)
     run_dir = ROOT / "runs" / "experiments" / name
     latest = checkpoints.latest_checkpoint(run_dir)
@@ -102,8 +103,7 @@ def run(name: str) -> dict:
     step = training.train(gan, images, labels, steps=spec["steps"], batch_size=64, run_dir=run_dir,
                           seed=spec.get("seed", 0),
                           checkpoint_every=500, sample_every=500, progress=True,
-                          config={**settings, "batch_size": 64, "n_images": spec["n_images"], "seed": 0,
-                                  "precision": policy})
+                          config=settings)
     minutes = (time.monotonic() - started) / 60
     if finished_before and timing.is_file():  # measured again only: keep the training time
         minutes = json.loads(timing.read_text())["minutes"]
@@ -119,7 +119,7 @@ def run(name: str) -> dict:
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images  # the unskewed mix
     network = features.load_feature_network()
     predicted = features.predict_attributes(network, samples, progress=False)
-    record = {"experiment": name, "spec": {k: v for k, v in spec.items()}, "settings": settings,
+    record = {"experiment": name, "spec": {k: v for k, v in spec.items()}, "settings": settings.to_dict(),
               "dtype_policy": policy, "steps": step, "minutes": round(minutes, 2),
               "cpu_count": os.cpu_count(),
               "command": f"python benchmarks/experiments.py {name}",
@@ -228,7 +228,7 @@ def run_vae(name: str) -> dict:
     n = 2000
     samples = recipes.generate(twin.decoder, n, seed=100)
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images
-    record = {"experiment": name, "spec": spec, "settings": settings, "dtype_policy": policy,
+    record = {"experiment": name, "spec": spec, "settings": settings.to_dict(), "dtype_policy": policy,
               "steps": spec["steps"], "minutes": round(minutes, 2), "cpu_count": os.cpu_count(),
               "command": f"python benchmarks/experiments.py {name}",
               "final_losses": {key: round(float(values[-1]), 2) for key, values in history.history.items()},

@@ -48,7 +48,8 @@ def main() -> int:
     policy = training.choose_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     avatars = data.load_avatars(10_000, args.size, seed=0)
-    settings = recipes.run_settings(args.recipe, args.size, args.width)
+    settings = recipes.run_settings(args.recipe, args.size, args.width, batch_size=args.batch,
+                                    n_images=10_000, seed=args.seed, precision=policy)
     gan = recipes.build_gan(settings)
     name = f"{args.recipe}-{args.size}px-w{args.width}-{policy}"
     name += (f"-seed{args.seed}" if args.seed else "") + (f"-{args.steps}steps" if args.steps else "")
@@ -57,8 +58,7 @@ def main() -> int:
     step = training.train(gan, avatars.images, steps=args.steps, batch_size=args.batch, run_dir=run_dir,
                           seed=args.seed, checkpoint_every=500, sample_every=250,
                           max_seconds=None if args.steps else args.minutes * 60,
-                          config={**settings, "batch_size": args.batch, "n_images": 10_000, "seed": args.seed,
-                                  "precision": policy})
+                          config=settings)
     minutes = (time.monotonic() - started) / 60
     row = {"recipe": args.recipe, "size": args.size, "width": args.width, "batch": args.batch,
            "dtype_policy": policy, "seed": args.seed, "steps": step, "minutes": round(minutes, 2),

@@ -33,13 +33,17 @@ def state_variables(gan) -> list:
     return ordered
 
 
-def save_checkpoint(gan, folder: str | os.PathLike, step: int, config: dict | None = None) -> Path:
-    """Write checkpoint-<step>.npz atomically into `folder`; keep the newest two."""
+def save_checkpoint(gan, folder: str | os.PathLike, step: int, config=None) -> Path:
+    """Write checkpoint-<step>.npz atomically into `folder`; keep the newest two.
+
+    `config`: the run's `recipes.RunConfig` (stored as its `to_dict()`) or any JSON dict.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     variables = state_variables(gan)
     arrays = {f"v{index:04d}": np.asarray(variable) for index, variable in enumerate(variables)}
-    meta = {"step": int(step), "config": config or {},
+    config = config.to_dict() if hasattr(config, "to_dict") else (config or {})
+    meta = {"step": int(step), "config": config,
             "variables": [[variable.path, list(np.shape(arrays[f"v{index:04d}"]))]
                           for index, variable in enumerate(variables)]}
     path = folder / PATTERN.format(step=step)

@@ -252,17 +252,17 @@ def _run_train(args) -> int:
     if args.minutes is not None and args.minutes <= 0:
         raise ValueError(f"--minutes must be more than 0; got {args.minutes}.")
     if args.resume:
-        config = checkpoints.read_meta(latest)["config"]
-        print(f"resuming {_shown(args.run_dir)} from {latest.name} with its settings: {config}")
+        config = recipes.RunConfig.from_dict(checkpoints.read_meta(latest)["config"])
+        print(f"resuming {_shown(args.run_dir)} from {latest.name} with its settings: {config.to_dict()}")
     else:
-        config = {**recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment),
-                  "batch_size": args.batch_size, "n_images": args.n_images, "seed": args.seed,
-                  "precision": training.choose_precision(args.precision)}
-    training.choose_precision(config["precision"])
-    avatars = data.load_avatars(config["n_images"], config["size"], config["seed"])
+        config = recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment,
+                                      batch_size=args.batch_size, n_images=args.n_images, seed=args.seed,
+                                      precision=training.choose_precision(args.precision))
+    training.choose_precision(config.precision or "auto")
+    avatars = data.load_avatars(config.n_images, config.size, config.seed)
     gan = recipes.build_gan(config)
-    step = training.train(gan, avatars.images, steps=args.steps, batch_size=config["batch_size"],
-                          run_dir=args.run_dir, seed=config["seed"], config=config,
+    step = training.train(gan, avatars.images, steps=args.steps, batch_size=config.batch_size,
+                          run_dir=args.run_dir, seed=config.seed, config=config,
                           checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
                           max_seconds=None if args.minutes is None else args.minutes * 60)
     print(f"step {step}; samples: {_shown(args.run_dir / 'samples' / 'latest.png')}, "
@@ -272,7 +272,7 @@ def _run_train(args) -> int:
     return 0
 
 
-def _evaluate_run(gan, config: dict, run_dir: Path) -> None:
+def _evaluate_run(gan, config, run_dir: Path) -> None:
     from ganlab import recipes
 
     results = recipes.measure(gan, config)

@@ -1,13 +1,19 @@
-"""Named training recipes, and rebuilding a GAN from a run's settings.
+"""Named training recipes (`Recipe`), a run's configuration (`RunConfig`), and building,
+loading, sampling and shipping the GAN they define.
 
-A run's settings (a recipe name plus size, width, latent size) are stored in its
-checkpoints, so `sample`, `evaluate` and `--resume` can rebuild the same networks.
+    config = run_settings("ns_r1", size=64, width=32)   # a RunConfig
+    gan = build_gan(config)                             # compiled, ready for training.train
+    images = generate(load_generator("data/generator"), 16, seed=0)
+
+A run's RunConfig is stored in its checkpoints, so `sample`, `evaluate` and `--resume`
+rebuild the same networks; the shipped generators' cards keep it as "settings".
 
 Taught in 04_training.ipynb (the comparison in 06_challenges.ipynb).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import keras
@@ -16,78 +22,132 @@ import numpy as np
 from ganlab import checkpoints, models, shipped, training
 from ganlab.augment import parse_policy as augment_policy
 
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """How a GAN is trained: its loss and penalties, the discriminator's normalisation, Adam's settings.
+
+    The fields are named as the arguments of `training.GAN` (loss, d_steps, ema_decay,
+    r1_weight, gp_weight) and `models.dcgan_discriminator` (normalization,
+    spectral_norm); one Adam setting (beta_1, beta_2) serves both networks.
+    """
+
+    description: str
+    loss: str = "non_saturating"
+    normalization: str | None = None  # in the discriminator: "batch", "layer" or None
+    spectral_norm: bool = False
+    r1_weight: float = 0.0
+    gp_weight: float = 0.0
+    ema_decay: float | None = None
+    d_steps: int = 1
+    generator_lr: float = 2e-4
+    discriminator_lr: float = 2e-4
+    beta_1: float = 0.0
+    beta_2: float = 0.99
+
+
 RECIPES = {
-    # The TensorFlow DCGAN tutorial's choices: cross-entropy (non-saturating G), batch
-    # norm in D, Adam 2e-4 with beta_1 0.5 for both, no EMA.
-    "tutorial": dict(loss="non_saturating", normalization="batch", spectral_norm=False, r1=0.0,
-                     lr_g=2e-4, lr_d=2e-4, beta_1=0.5, beta_2=0.999, ema=None),
-    # Hinge loss + spectral norm in D (Miyato et al. 2018), two time-scale learning
-    # rates (Heusel et al. 2017), an EMA of the generator's weights.
-    "hinge_sn": dict(loss="hinge", normalization=None, spectral_norm=True, r1=0.0,
-                     lr_g=2e-4, lr_d=4e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
-    # Non-saturating loss with an R1 penalty on real images (Mescheder et al. 2018), EMA.
-    "ns_r1": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=1.0,
-                  lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
+    # The TensorFlow DCGAN tutorial's choices.
+    "tutorial": Recipe("cross-entropy (non-saturating) loss, batch norm in the discriminator, Adam 2e-4 "
+                       "with beta_1 0.5 for both networks",
+                       normalization="batch", beta_1=0.5, beta_2=0.999),
+    # Miyato et al. 2018 (spectral norm), two time-scale learning rates (Heusel et al. 2017).
+    "hinge_sn": Recipe("hinge loss, spectral norm in the discriminator, Adam 2e-4 / 4e-4 with betas "
+                       "(0, 0.99), an exponential moving average (0.999) of the generator's weights",
+                       loss="hinge", spectral_norm=True, discriminator_lr=4e-4, ema_decay=0.999),
+    # R1 on real images (Mescheder et al. 2018).
+    "ns_r1": Recipe("non-saturating loss with an R1 penalty (gamma 1) on real images, Adam 2e-4 with "
+                    "betas (0, 0.99), an exponential moving average (0.999) of the generator's weights",
+                    r1_weight=1.0, ema_decay=0.999),
     # The ablation of 06_challenges: ns_r1 without R1 and EMA, then with EMA only.
-    "ns": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=0.0,
-               lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=None),
-    "ns_ema": dict(loss="non_saturating", normalization=None, spectral_norm=False, r1=0.0,
-                   lr_g=2e-4, lr_d=2e-4, beta_1=0.0, beta_2=0.99, ema=0.999),
-    # Wasserstein loss with a gradient penalty (Gulrajani et al. 2017), Adam (0, 0.9), EMA.
-    # One critic step per generator step (the paper uses 5), for an equal-step comparison.
-    "wgan_gp": dict(loss="wasserstein", normalization=None, spectral_norm=False, r1=0.0, gp=10.0,
-                    lr_g=1e-4, lr_d=1e-4, beta_1=0.0, beta_2=0.9, ema=0.999),
+    "ns": Recipe("non-saturating loss, no normalisation in the discriminator, Adam 2e-4 with betas (0, 0.99)"),
+    "ns_ema": Recipe("as ns, plus an exponential moving average (0.999) of the generator's weights",
+                     ema_decay=0.999),
+    # Gulrajani et al. 2017, with one critic step per generator step (the paper uses 5),
+    # for an equal-step comparison.
+    "wgan_gp": Recipe("Wasserstein loss with a gradient penalty (lambda 10), Adam 1e-4 with betas (0, 0.9), "
+                      "one critic step per generator step, an EMA (0.999) of the generator's weights",
+                      loss="wasserstein", gp_weight=10.0, generator_lr=1e-4, discriminator_lr=1e-4,
+                      beta_2=0.9, ema_decay=0.999),
 }
 DEFAULT_RECIPE = "ns_r1"  # measured best at 10 minutes (README: recipes compared)
-DESCRIPTIONS = {
-    "tutorial": "cross-entropy (non-saturating) loss, batch norm in the discriminator, Adam 2e-4 "
-                "with beta_1 0.5 for both networks",
-    "hinge_sn": "hinge loss, spectral norm in the discriminator, Adam 2e-4 / 4e-4 with betas "
-                "(0, 0.99), an exponential moving average (0.999) of the generator's weights",
-    "ns_r1": "non-saturating loss with an R1 penalty (gamma 1) on real images, Adam 2e-4 with "
-             "betas (0, 0.99), an exponential moving average (0.999) of the generator's weights",
-    "ns": "non-saturating loss, no normalisation in the discriminator, Adam 2e-4 with betas (0, 0.99)",
-    "ns_ema": "as ns, plus an exponential moving average (0.999) of the generator's weights",
-    "wgan_gp": "Wasserstein loss with a gradient penalty (lambda 10), Adam 1e-4 with betas (0, 0.9), "
-               "one critic step per generator step, an EMA (0.999) of the generator's weights",
-}
 
 
-def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
-                 latent_dim: int = 128, conditions: dict[str, int] | None = None,
-                 augment: str | None = None) -> dict:
-    """The settings that define a run's networks and optimizers (stored in checkpoints).
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines a run. Stored in its checkpoints (`to_dict`), read back by
+    `--resume`, `sample`, `evaluate`, the benchmarks and the model cards (`from_dict`).
 
     `conditions` (attribute name -> number of classes, e.g. {"skin_tone": 7}) makes the
     pair conditional: a generator fed labels with its noise, a projection discriminator.
     `augment` is a DiffAugment policy for the discriminator's inputs (`ganlab.augment`).
+    `precision` is the dtype policy the run trains in, once chosen.
     """
-    if recipe not in RECIPES:
-        raise ValueError(f"unknown recipe {recipe!r}; known recipes: {', '.join(RECIPES)}.")
-    settings = {"recipe": recipe, "size": size, "width": width, "latent_dim": latent_dim}
-    if conditions:
-        settings["conditions"] = {str(name): int(classes) for name, classes in conditions.items()}
-    if augment:
-        settings["augment"] = ",".join(augment_policy(augment))
-    return settings
+
+    recipe: str = DEFAULT_RECIPE
+    size: int = 64
+    width: int = 32
+    latent_dim: int = 128
+    conditions: dict[str, int] | None = None
+    augment: str | None = None
+    batch_size: int = 64
+    n_images: int = 10_000
+    seed: int = 0
+    precision: str | None = None
+
+    def __post_init__(self):
+        if self.recipe not in RECIPES:
+            raise ValueError(f"unknown recipe {self.recipe!r}; known recipes: {', '.join(RECIPES)}.")
+        if self.conditions:
+            object.__setattr__(self, "conditions", {str(name): int(classes)
+                                                    for name, classes in self.conditions.items()})
+        object.__setattr__(self, "conditions", self.conditions or None)
+        object.__setattr__(self, "augment", ",".join(augment_policy(self.augment)) or None)
+
+    def to_dict(self) -> dict:
+        """The JSON a checkpoint and a model card store (fields left unset are left out)."""
+        return {name: value for name, value in dataclasses.asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> RunConfig:
+        """Read back `to_dict`'s JSON; settings stored by older runs get the defaults."""
+        unknown = sorted(set(stored) - {field.name for field in dataclasses.fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown run settings {', '.join(unknown)}: this run was written by "
+                             "another version of ganlab.")
+        return cls(**stored)
+
+def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
+                 latent_dim: int = 128, conditions: dict[str, int] | None = None,
+                 augment: str | None = None, **run) -> RunConfig:
+    """A run's `RunConfig`: the recipe and networks first, then (in `run`) batch_size,
+    n_images, seed and precision."""
+    return RunConfig(recipe, size, width, latent_dim, conditions, augment, **run)
 
 
-def build_gan(settings: dict) -> training.GAN:
-    """A compiled GAN for `run_settings(...)`."""
-    recipe = RECIPES[settings["recipe"]]
-    size, width, conditions = settings["size"], settings["width"], settings.get("conditions")
-    generator = models.dcgan_generator(latent_dim=settings["latent_dim"], size=size, width=width,
-                                       conditions=conditions)
-    discriminator = models.dcgan_discriminator(size=size, width=width,
-                                               normalization=recipe["normalization"],
-                                               spectral_norm=recipe["spectral_norm"], conditions=conditions)
-    gan = training.GAN(generator, discriminator, loss=recipe["loss"], ema_decay=recipe["ema"],
-                       r1_weight=recipe["r1"], gp_weight=recipe.get("gp", 0.0),
-                       conditions=tuple(conditions) if conditions else None, augment=settings.get("augment"))
-    betas = dict(beta_1=recipe["beta_1"], beta_2=recipe["beta_2"])
-    gan.compile(keras.optimizers.Adam(recipe["lr_g"], **betas),
-                keras.optimizers.Adam(recipe["lr_d"], **betas))
+def build_gan(config: RunConfig | dict) -> training.GAN:
+    """A compiled GAN for a `RunConfig` (or the dict a checkpoint stores)."""
+    config = _as_config(config)
+    recipe, conditions = RECIPES[config.recipe], config.conditions
+    generator = _generator(config)
+    discriminator = models.dcgan_discriminator(size=config.size, width=config.width,
+                                               normalization=recipe.normalization,
+                                               spectral_norm=recipe.spectral_norm, conditions=conditions)
+    gan = training.GAN(generator, discriminator, loss=recipe.loss, d_steps=recipe.d_steps,
+                       ema_decay=recipe.ema_decay, r1_weight=recipe.r1_weight, gp_weight=recipe.gp_weight,
+                       conditions=tuple(conditions) if conditions else None, augment=config.augment)
+    betas = dict(beta_1=recipe.beta_1, beta_2=recipe.beta_2)
+    gan.compile(keras.optimizers.Adam(recipe.generator_lr, **betas),
+                keras.optimizers.Adam(recipe.discriminator_lr, **betas))
     return gan
+
+
+def _as_config(config: RunConfig | dict) -> RunConfig:
+    return config if isinstance(config, RunConfig) else RunConfig.from_dict(config)
+
+
+def _generator(config: RunConfig):
+    return models.dcgan_generator(latent_dim=config.latent_dim, size=config.size, width=config.width,
+                                  conditions=config.conditions)
 
 
 def load_generator(path: str | Path):
@@ -144,22 +204,19 @@ def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
     the shipped default generator).
     """
     meta = checkpoints.read_meta(checkpoint)
-    settings = meta["config"]
-    fresh = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
-                                   conditions=settings.get("conditions"))
+    config = RunConfig.from_dict(meta["config"])
+    fresh = _generator(config)
     fresh.set_weights(load_generator(checkpoint).get_weights())
-    card = {"settings": settings, "steps": meta["step"], "minutes": round(minutes, 2), "metrics": metrics,
-            "command": command or f"python -m ganlab train --run-dir RUN --recipe {settings['recipe']} "
-                                  f"--size {settings['size']} --width {settings['width']} --minutes 10 --evaluate"}
+    card = {"settings": config.to_dict(), "steps": meta["step"], "minutes": round(minutes, 2), "metrics": metrics,
+            "command": command or f"python -m ganlab train --run-dir RUN --recipe {config.recipe} "
+                                  f"--size {config.size} --width {config.width} --minutes 10 --evaluate"}
     return shipped.save(Path(folder) if folder is not None else SHIPPED, {"generator": fresh}, card)
 
 
 def load_shipped_generator(folder: str | Path | None = None):
     """The trained generator shipped in data/generator/ (or `folder`); never downloads."""
     folder = Path(folder) if folder is not None else SHIPPED
-    settings = shipped.read_card(folder, "the shipped generator", _REMEDY)["settings"]
-    generator = models.dcgan_generator(settings["latent_dim"], settings["size"], settings["width"],
-                                       conditions=settings.get("conditions"))
+    generator = _generator(RunConfig.from_dict(shipped.read_card(folder, "the shipped generator", _REMEDY)["settings"]))
     shipped.load(folder, {"generator": generator}, "the shipped generator", _REMEDY)
     return generator
 
@@ -169,7 +226,7 @@ def generator_card(card: dict) -> str:
     m, s = card["metrics"], card["settings"]
     return f"""# Model card: the shipped avatar generator
 
-The EMA generator of one run of the default recipe, `{s["recipe"]}` ({DESCRIPTIONS[s["recipe"]]}),
+The EMA generator of one run of the default recipe, `{s["recipe"]}` ({RECIPES[s["recipe"]].description}),
 DCGAN {s["size"]}x{s["size"]}, width {s["width"]},
 latent size {s["latent_dim"]}, batch {s["batch_size"]}, trained in {s["precision"]} on
 {s["n_images"]:,} avatars (seed {s["seed"]}). Notebooks load it with
@@ -192,17 +249,17 @@ they are softer and less varied in detail than real avatars, as a 10-minute CPU 
 """
 
 
-def float32_generator(gan, settings: dict):
+def float32_generator(gan, config: RunConfig | dict):
     """`gan`'s generator (its EMA copy if any), rebuilt in float32 with the same weights,
     so that every run is sampled and measured the same way whatever precision it
     trained in. Sets the global dtype policy to float32."""
     keras.mixed_precision.set_global_policy("float32")
-    twin = build_gan(settings)
+    twin = build_gan(config)
     twin.set_weights(gan.get_weights())
     return twin.ema_generator or twin.generator
 
 
-def measure(gan, settings: dict, n: int = 2000) -> dict:
+def measure(gan, config: RunConfig | dict, n: int = 2000) -> dict:
     """All metrics of n samples of `gan` (its EMA generator if any) against n real avatars.
 
     Sampled from `float32_generator`. Real avatars: seed 100; latent vectors: seed 100.
@@ -210,6 +267,6 @@ def measure(gan, settings: dict, n: int = 2000) -> dict:
     """
     from ganlab import data, features, metrics
 
-    real = data.load_avatars(n, settings["size"], seed=100, progress=False).images
-    images = generate(float32_generator(gan, settings), n, seed=100)
+    real = data.load_avatars(n, _as_config(config).size, seed=100, progress=False).images
+    images = generate(float32_generator(gan, config), n, seed=100)
     return metrics.evaluate(features.load_feature_network(), real, images)

@@ -20,7 +20,7 @@ import tensorflow as tf
 from keras import ops
 
 from ganlab import augment as augmentation
-from ganlab import losses
+from ganlab import checks, losses
 from ganlab.batches import step_batches
 from ganlab.precision import PRECISIONS, choose_precision, detect_precision  # noqa: F401 (taught as training.*)
 from ganlab.models import has_batch_norm
@@ -208,8 +208,7 @@ def _copy(model):
 
 
 def _check_arguments(d_steps, ema_decay, r1_weight, gp_weight) -> None:
-    if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
-        raise ValueError(f"d_steps must be a positive integer; got {d_steps!r}.")
+    checks.positive_integer(d_steps, "d_steps")
     if ema_decay is not None and not 0.0 < ema_decay < 1.0:
         raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999), or None; got {ema_decay!r}.")
     for name, value in (("r1_weight", r1_weight), ("gp_weight", gp_weight)):
@@ -295,8 +294,7 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
 def _check_run(steps, batch_size, count, checkpoint_every, sample_every) -> None:
     for name, value in (("steps", steps), ("batch_size", batch_size),
                         ("checkpoint_every", checkpoint_every), ("sample_every", sample_every)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+        checks.positive_integer(value, name)
     if batch_size > count:
         raise ValueError(f"batch_size {batch_size} is larger than the dataset ({count} images); "
                          "use a smaller batch or more images.")

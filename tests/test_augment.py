@@ -92,7 +92,7 @@ def test_gan_with_diffaugment_and_r1_trains_and_differs_from_no_augmentation():
 
 def test_the_augmentation_is_stored_in_a_run_and_rebuilt_from_it(tmp_path):
     settings = recipes.run_settings("ns_r1", size=32, width=4, latent_dim=8, augment="cutout, color")
-    assert settings["augment"] == "cutout,color"
+    assert settings.augment == "cutout,color"
     gan = recipes.build_gan(settings)
     assert gan.augment == "cutout,color"
     images = np.random.default_rng(0).integers(0, 256, (64, 32, 32, 3), dtype=np.uint8)

@@ -1,5 +1,7 @@
 """Recipes: building a GAN from stored settings, and the shipped generator."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -12,20 +14,39 @@ def test_unknown_recipe_lists_the_known_ones():
 
 
 def test_every_recipe_is_described_and_the_default_exists():
-    assert set(recipes.DESCRIPTIONS) == set(recipes.RECIPES)
+    assert all(len(recipe.description) > 20 for recipe in recipes.RECIPES.values())
     assert recipes.DEFAULT_RECIPE in recipes.RECIPES
 
 
-def test_every_recipe_builds_a_compiled_gan():
-    for name in recipes.RECIPES:
+def test_every_recipe_builds_a_compiled_gan_with_its_arguments():
+    for name, recipe in recipes.RECIPES.items():
         gan = recipes.build_gan(recipes.run_settings(name, size=32, width=4, latent_dim=8))
-        assert gan.loss_name == recipes.RECIPES[name]["loss"]
-        assert (gan.ema_generator is not None) == (recipes.RECIPES[name]["ema"] is not None)
+        assert (gan.loss_name, gan.d_steps, gan.ema_decay, gan.r1_weight, gan.gp_weight) == \
+            (recipe.loss, recipe.d_steps, recipe.ema_decay, recipe.r1_weight, recipe.gp_weight)
+        assert (gan.ema_generator is not None) == (recipe.ema_decay is not None)
+        rates = (float(gan.generator_optimizer.learning_rate), float(gan.discriminator_optimizer.learning_rate))
+        assert rates == pytest.approx((recipe.generator_lr, recipe.discriminator_lr))
+        assert gan.discriminator_optimizer.beta_2 == recipe.beta_2
+
+
+def test_a_run_config_goes_into_json_and_back():
+    config = recipes.run_settings("ns_r1", size=32, width=4, conditions={"skin_tone": 7},
+                                  augment="cutout, color", batch_size=16, precision="float32")
+    stored = config.to_dict()
+    assert stored["augment"] == "cutout,color" and stored["conditions"] == {"skin_tone": 7}
+    assert recipes.RunConfig.from_dict(stored) == config
+    assert "augment" not in recipes.run_settings().to_dict()  # unset fields are left out, as before
+    older = recipes.RunConfig.from_dict({"recipe": "hinge_sn", "size": 32, "width": 4, "latent_dim": 8})
+    assert (older.batch_size, older.seed, older.precision) == (64, 0, None)
+    with pytest.raises(ValueError, match="unknown run settings colour"):
+        recipes.RunConfig.from_dict({"recipe": "ns_r1", "colour": "red"})
+    shipped = json.loads((recipes.SHIPPED / "card.json").read_text())["settings"]
+    assert recipes.RunConfig.from_dict(shipped).to_dict() == shipped
 
 
 def test_ship_and_load_a_generator(tmp_path):
-    settings = {**recipes.run_settings("hinge_sn", size=32, width=4, latent_dim=8), "batch_size": 16,
-                "n_images": 32, "seed": 0, "precision": "float32"}
+    settings = recipes.run_settings("hinge_sn", size=32, width=4, latent_dim=8, batch_size=16,
+                                    n_images=32, seed=0, precision="float32")
     gan = recipes.build_gan(settings)
     avatars = data.load_avatars(32, 32, seed=3, cache_dir=tmp_path / "cache", workers=1, progress=False)
     training.train(gan, avatars.images, steps=2, batch_size=16, run_dir=tmp_path / "run",
@@ -45,8 +66,8 @@ def test_ship_and_load_a_generator(tmp_path):
 
 
 def test_a_conditional_run_is_rebuilt_from_its_checkpoint_and_needs_labels(tmp_path):
-    settings = {**recipes.run_settings("ns_r1", size=32, width=4, latent_dim=8, conditions={"skin_tone": 7}),
-                "batch_size": 16, "n_images": 32, "seed": 0, "precision": "float32"}
+    settings = recipes.run_settings("ns_r1", size=32, width=4, latent_dim=8, conditions={"skin_tone": 7},
+                                    batch_size=16, n_images=32, seed=0, precision="float32")
     gan = recipes.build_gan(settings)
     assert gan.conditions == ("skin_tone",)
     avatars = data.load_avatars(32, 32, seed=3, cache_dir=tmp_path / "cache", workers=1, progress=False)
