@@ -65,7 +65,7 @@ def live_taps(side: int, kernel: int, stride: int, padding: str) -> tuple[int, i
     Padding as TensorFlow does it: "same" gives ceil(side / stride) outputs and puts
     the extra padding row at the end; "valid" pads nothing.
 
-    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
+    Used by `layer_table` (chapter 03 shows its column).
     """
     if padding == "same":
         out_side = math.ceil(side / stride)

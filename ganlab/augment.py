@@ -40,6 +40,8 @@ def diff_augment(images, policy: str, seed):
     contrast x U(0.5, 1.5) around the image mean. translation: a shift of up to 1/8 of
     the size each way, the gap filled with 0 (mid-grey). cutout: a square of half the
     size, anywhere, set to 0. `seed` is a keras.random.SeedGenerator.
+
+    Taught in 08_faq.ipynb.
     """
     for name in parse_policy(policy):
         images = {"color": _color, "translation": _translation, "cutout": _cutout}[name](images, seed)
@@ -89,6 +91,8 @@ def grey_square_share(images, side_ratio: float = 0.25) -> float:
     The mark that translation and cutout leave (they fill with 0, mid-grey on the
     [-1, 1] scale); a pixel counts as grey when all three channels are within 0.1 of 0.
     `images`: uint8, or floats in [-1, 1], [n, h, w, 3].
+
+    Taught in 08_faq.ipynb.
     """
     images = np.asarray(images)
     if images.dtype == np.uint8:

@@ -267,7 +267,10 @@ def _fix_svg(svg: str, background: str, size: int) -> str:
 
 
 def render_avatar(label_row: Sequence[int], size: int = 64) -> np.ndarray:
-    """Rasterise one avatar: uint8 RGB array [size, size, 3] on a white page."""
+    """Rasterise one avatar: uint8 RGB array [size, size, 3] on a white page.
+
+    Taught in 00_start_here.ipynb.
+    """
     png = resvg_py.svg_to_bytes(svg_string=avatar_svg(label_row, size), skip_system_fonts=True)
     rgba = np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGBA"), dtype=np.float32)
     alpha = rgba[..., 3:] / 255.0

@@ -141,7 +141,10 @@ class TensorBoardLog(keras.callbacks.Callback):
 
 
 def read_losses(path) -> list[dict]:
-    """Rows of a losses.csv as dicts of numbers (an empty list if there is none)."""
+    """Rows of a losses.csv as dicts of numbers (an empty list if there is none).
+
+    Taught in 04_training.ipynb.
+    """
     path = Path(path)
     if not path.exists():
         return []

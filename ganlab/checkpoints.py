@@ -59,18 +59,28 @@ def save_checkpoint(gan, folder: str | os.PathLike, step: int, config=None) -> P
 
 
 def checkpoints(folder: str | os.PathLike) -> list[Path]:
-    """The finished checkpoints in `folder`, oldest first."""
+    """The finished checkpoints in `folder`, oldest first.
+
+    Taught in 04_training.ipynb.
+    """
     folder = Path(folder)
     return sorted(folder.glob("checkpoint-*.npz")) if folder.is_dir() else []
 
 
 def latest_checkpoint(folder: str | os.PathLike) -> Path | None:
+    """The newest finished checkpoint in `folder`, or None if there is none.
+
+    Taught in 04_training.ipynb.
+    """
     found = checkpoints(folder)
     return found[-1] if found else None
 
 
 def read_meta(path: str | os.PathLike) -> dict:
-    """The step, the run's settings and the variable list stored in a checkpoint."""
+    """The step, the run's settings and the variable list stored in a checkpoint.
+
+    Taught in 04_training.ipynb.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {str(path)!r} does not exist.")

@@ -19,7 +19,10 @@ import warnings
 
 
 def setup(seed: int = 0) -> None:
-    """Import TensorFlow quietly, make runs repeatable from `seed`, hide known noise."""
+    """Import TensorFlow quietly, make runs repeatable from `seed`, hide known noise.
+
+    Taught in 00_start_here.ipynb (every chapter begins with it).
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO and WARNING lines
     _import_tensorflow_quietly()
     import keras
@@ -62,7 +65,10 @@ def keras_error(error: Exception) -> str:
 
 
 def environment_report() -> dict:
-    """Versions, cores and the precision training will use on this machine."""
+    """Versions, cores and the precision training will use on this machine.
+
+    Taught in 00_start_here.ipynb.
+    """
     import keras
     import numpy
     import tensorflow
@@ -85,6 +91,8 @@ def write_results(path, results: dict) -> None:
 
     For papermill runs: `papermill NN.ipynb out.ipynb -p results_path run.json` leaves
     the numbers in a file a script can read. Nothing is written when `path` is None.
+
+    Taught in 00_start_here.ipynb (every chapter ends with it).
     """
     if path is None:
         return

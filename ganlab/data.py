@@ -110,6 +110,8 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
             None of the cache is needed: delete it and it is rebuilt.
         workers: processes that render; default one per CPU core.
         progress: show a progress bar while rendering.
+
+    Taught in 00_start_here.ipynb.
     """
     if _starting_a_worker():
         raise SystemExit  # quietly; the parent process renders on one core instead
@@ -270,6 +272,9 @@ def _write_cache(path: Path, images: np.ndarray, labels: np.ndarray) -> None:
 
 
 def to_uint8(images) -> np.ndarray:
-    """Undo the [-1, 1] scaling: float images -> uint8 [0, 255] (clipped, rounded)."""
+    """Undo the [-1, 1] scaling: float images -> uint8 [0, 255] (clipped, rounded).
+
+    Taught in 03_dense_generator_and_conv_discriminator.ipynb.
+    """
     array = np.asarray(images, dtype=np.float32)
     return np.clip(np.rint((array + 1.0) * 127.5), 0, 255).astype(np.uint8)

@@ -21,6 +21,8 @@ def log_spectrum(images) -> np.ndarray:
 
     For a 64 px image, row 0 and column 0 are frequency -32 (a pattern that alternates
     every pixel) and [0, 0] is the checkerboard; 1e-3 is added before the log.
+
+    Taught in 07_social_media_applications.ipynb.
     """
     images = np.asarray(images)
     if images.ndim != 4 or images.dtype != np.uint8:
@@ -40,6 +42,8 @@ def radial_profile(images) -> np.ndarray:
 
     Returns [n, rings]: 46 rings (0 to 45 cycles per image) for 64 px images; rings
     beyond size / 2 reach only into the corners of the spectrum.
+
+    Taught in 07_social_media_applications.ipynb.
     """
     spectra = log_spectrum(images)
     rings = ring_index(spectra.shape[-1]).ravel()
@@ -53,6 +57,8 @@ def build_detector(size: int = 64):
 
     The logit is positive for "generated". It takes uint8 pixel values (0 to 255) and
     scales them to [-1, 1] itself.
+
+    Taught in 07_social_media_applications.ipynb.
     """
     import keras
     from keras import layers

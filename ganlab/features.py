@@ -65,7 +65,10 @@ def build_feature_network():
 
 
 def load_feature_network(folder: str | Path | None = None):
-    """Load the shipped network; never downloads. A missing or damaged file says how to rebuild it."""
+    """Load the shipped network; never downloads. A missing or damaged file says how to rebuild it.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     network = build_feature_network()
     shipped.load(Path(folder) if folder is not None else FOLDER, {"avatar_features": network},
                  "the avatar feature network", f"restore it with git, or rebuild it with `{REBUILD}` (about 15 minutes on 2 cores)")
@@ -98,17 +101,25 @@ def extract_features(network, images, batch_size: int = 256, progress: bool | No
     """The pooled 256-number feature vector of each image: float64 [n, 256].
 
     Runs in batches; `progress` None shows a progress bar from 4,096 images on.
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     return features_and_attributes(network, images, batch_size, progress)[0]
 
 
 def predict_attributes(network, images, batch_size: int = 256, progress: bool | None = None) -> dict:
-    """Predicted class of each attribute for each image: {attribute: int array [n]}."""
+    """Predicted class of each attribute for each image: {attribute: int array [n]}.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     return features_and_attributes(network, images, batch_size, progress)[1]
 
 
 def features_and_attributes(network, images, batch_size: int = 256, progress: bool | None = None):
-    """Both at once, in one pass: (features [n, 256], {attribute: predicted classes [n]})."""
+    """Both at once, in one pass: (features [n, 256], {attribute: predicted classes [n]}).
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     import keras
     from tqdm.auto import tqdm
 
@@ -143,7 +154,7 @@ def train_feature_network(n_train: int = 16_000, n_test: int = 2_000, seed: int 
     """Train on avatars of `seed`, test on avatars of `seed + 1`; write weights and card.
 
     Returns the card: the command's arguments, held-out accuracy per attribute (on the
-    images where it is visible), wall time. Taught in 05_evaluating_gans.ipynb.
+    images where it is visible), wall time. Run by `python -m ganlab features --train`; chapter 05 reads its card.
     """
     import keras
 

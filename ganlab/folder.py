@@ -1,6 +1,7 @@
 """A folder of the learner's own images, made ready for training.
 
-Use it through `ganlab.data.load_image_folder`. Taught in 00_start_here.ipynb.
+Use it through `ganlab.data.load_image_folder`; `python -m ganlab evaluate --images DIR` reads
+generated images with it. No chapter trains on a folder yet.
 """
 
 from __future__ import annotations

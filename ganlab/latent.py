@@ -20,7 +20,10 @@ from ganlab.batches import to_unit_range
 
 
 def lerp(z0, z1, t):
-    """Linear interpolation (1 - t) z0 + t z1, for vectors (or rows of vectors) z0, z1 and a number t."""
+    """Linear interpolation (1 - t) z0 + t z1, for vectors (or rows of vectors) z0, z1 and a number t.
+
+    Taught in 07_social_media_applications.ipynb.
+    """
     z0, z1 = np.asarray(z0, dtype=float), np.asarray(z1, dtype=float)
     return (1 - t) * z0 + t * z1
 
@@ -30,6 +33,8 @@ def slerp(z0, z1, t):
 
     With W the angle between z0 and z1: sin((1 - t) W) / sin W z0 + sin(t W) / sin W z1.
     Where z0 and z1 point the same way (W about 0) this is the straight line.
+
+    Taught in 07_social_media_applications.ipynb.
     """
     z0, z1 = np.asarray(z0, dtype=float), np.asarray(z1, dtype=float)
     cosine = np.sum(z0 * z1, axis=-1, keepdims=True) / (np.linalg.norm(z0, axis=-1, keepdims=True)
@@ -48,6 +53,8 @@ def invert(generator, images, steps: int = 300, learning_rate: float = 0.05, see
     Starts from z ~ N(0, I) and runs Adam on the mean squared pixel error
     ||G(z) - x||^2 / pixels. `images`: uint8 [n, h, w, 3]. Returns (z [n, latent_dim],
     errors [steps]: the mean squared error, images in [-1, 1], at each step).
+
+    Taught in 08_faq.ipynb.
     """
     import keras
     import tensorflow as tf

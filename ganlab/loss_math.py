@@ -13,18 +13,27 @@ import numpy as np
 
 
 def gaussian(x: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """Normal density N(mean, std^2) at x."""
+    """Normal density N(mean, std^2) at x.
+
+    Taught in 02_loss_math.ipynb.
+    """
     return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
 
 
 def optimal_discriminator(p_data: np.ndarray, p_generated: np.ndarray) -> np.ndarray:
-    """D*(x) = p_data(x) / (p_data(x) + p_g(x)); 0.5 where both densities are 0."""
+    """D*(x) = p_data(x) / (p_data(x) + p_g(x)); 0.5 where both densities are 0.
+
+    Taught in 02_loss_math.ipynb.
+    """
     total = p_data + p_generated
     return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
 def optimal_logit(p_data: np.ndarray, p_generated: np.ndarray) -> np.ndarray:
-    """The logit of D*: log p_data(x) - log p_g(x) (D* = sigmoid of it)."""
+    """The logit of D*: log p_data(x) - log p_g(x) (D* = sigmoid of it).
+
+    Taught in 02_loss_math.ipynb.
+    """
     with np.errstate(divide="ignore"):
         return np.log(p_data) - np.log(p_generated)
 
@@ -35,6 +44,8 @@ def value(p_data, p_generated, logits, dx: float) -> float:
     D is given by its logits l, D = sigmoid(l), because in float64 D rounds to exactly 1
     where p_g is 1e-17 of p_data, and log(1 - 1) is -inf; log D = -softplus(-l) and
     log(1 - D) = -softplus(l) stay finite.
+
+    Taught in 02_loss_math.ipynb.
     """
     logits = np.asarray(logits, dtype=float)
     with np.errstate(invalid="ignore"):
@@ -44,7 +55,10 @@ def value(p_data, p_generated, logits, dx: float) -> float:
 
 
 def jensen_shannon(p, q, dx: float) -> float:
-    """JSD(p || q) = KL(p || m)/2 + KL(q || m)/2 with m = (p + q)/2, in nats (0 .. log 2)."""
+    """JSD(p || q) = KL(p || m)/2 + KL(q || m)/2 with m = (p + q)/2, in nats (0 .. log 2).
+
+    Taught in 02_loss_math.ipynb.
+    """
     m = (p + q) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
         kl_p = np.where(p > 0, p * np.log(p / m), 0.0).sum() * dx
@@ -66,6 +80,8 @@ def shift_gan(generator_loss: str, steps: int = 300, start: float = 6.0, seed: i
     Returns:
         (shifts [steps + 1], gradients [steps]): the shift after each generator step
         (0 is perfect) and the generator's gradient d L_G / d shift at each step.
+
+    Taught in 02_loss_math.ipynb.
     """
     import tensorflow as tf
 

@@ -8,7 +8,8 @@ in float32 whatever the model's precision.
 
     generator_loss, discriminator_loss = loss_pair("non_saturating")
 
-Taught in 02_loss_math.ipynb (the stability variants in 06_challenges.ipynb).
+Taught in 02_loss_math.ipynb. The other pairs are used by name, `GAN(loss="hinge")`, in the
+recipes that chapter 06 compares.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def minimax_generator_loss(fake_logits):
     Saturates: early in training D(G(z)) is near 0, where this curve is flat, so the
     generator gets almost no gradient (Goodfellow et al. 2014, section 3).
 
-    Taught in 02_loss_math.ipynb.
+    Used through `GAN(loss="minimax")` and the toy of chapter 01 (`loss_pair`).
     """
     return -ops.mean(ops.softplus(_f32(fake_logits)))
 
@@ -59,7 +60,7 @@ def non_saturating_generator_loss(fake_logits):
 
     The "-log D trick" of Goodfellow et al. 2014, section 3.
 
-    Taught in 02_loss_math.ipynb.
+    Taught in 04_training.ipynb (the hand-written loop; its formula: chapter 02).
     """
     return ops.mean(ops.softplus(-_f32(fake_logits)))
 
@@ -75,7 +76,7 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     Arjovsky et al. 2017. Only meaningful for a 1-Lipschitz critic: add
     `gradient_penalty` (Gulrajani et al. 2017) weighted by about 10.
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="wasserstein")`; chapter 06 compares the recipes that use it.
     """
     return ops.mean(_f32(fake_logits)) - ops.mean(_f32(real_logits))
 
@@ -83,7 +84,7 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
 def wasserstein_generator_loss(fake_logits):
     """L_G = -E_z[D(G(z))]  (Arjovsky et al. 2017).
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="wasserstein")`; chapter 06 compares the recipes that use it.
     """
     return -ops.mean(_f32(fake_logits))
 
@@ -91,7 +92,7 @@ def wasserstein_generator_loss(fake_logits):
 def hinge_discriminator_loss(real_logits, fake_logits):
     """L_D = E_x[max(0, 1 - D(x))] + E_z[max(0, 1 + D(G(z)))]  (Lim & Ye 2017; Miyato et al. 2018).
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="hinge")`; chapter 06 compares the recipes that use it.
     """
     return ops.mean(ops.relu(1.0 - _f32(real_logits))) + ops.mean(ops.relu(1.0 + _f32(fake_logits)))
 
@@ -99,7 +100,7 @@ def hinge_discriminator_loss(real_logits, fake_logits):
 def hinge_generator_loss(fake_logits):
     """L_G = -E_z[D(G(z))], the same as Wasserstein's  (Lim & Ye 2017).
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="hinge")`; chapter 06 compares the recipes that use it.
     """
     return -ops.mean(_f32(fake_logits))
 
@@ -107,7 +108,7 @@ def hinge_generator_loss(fake_logits):
 def least_squares_discriminator_loss(real_logits, fake_logits):
     """L_D = 1/2 E_x[(D(x) - 1)^2] + 1/2 E_z[D(G(z))^2]  (Mao et al. 2017, LSGAN, a=0 b=1).
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="least_squares")`; chapter 06 compares the recipes that use it.
     """
     real, fake = _f32(real_logits), _f32(fake_logits)
     return 0.5 * ops.mean(ops.square(real - 1.0)) + 0.5 * ops.mean(ops.square(fake))
@@ -116,7 +117,7 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
 def least_squares_generator_loss(fake_logits):
     """L_G = 1/2 E_z[(D(G(z)) - 1)^2]  (Mao et al. 2017, c=1).
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(loss="least_squares")`; chapter 06 compares the recipes that use it.
     """
     return 0.5 * ops.mean(ops.square(_f32(fake_logits) - 1.0))
 
@@ -133,7 +134,7 @@ LOSSES = {
 def loss_pair(name: str):
     """(generator_loss, discriminator_loss) for a variant name; ValueError lists the names.
 
-    Taught in 04_training.ipynb.
+    Used by `training.GAN` and `toy.ToyGAN`, which take a loss by name.
     """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}.")
@@ -149,7 +150,7 @@ def gradient_penalty(critic, real_images, fake_images, seed=None):
     `lambda x: model({"image": x, **labels})`); `seed` makes e reproducible. The
     gradients are per image: do not use a critic with batch normalization.
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(gp_weight=...)`; chapter 06 compares the recipes that use it.
     """
     real_images = tf.cast(real_images, "float32")
     fake_images = tf.cast(fake_images, "float32")
@@ -164,7 +165,7 @@ def gradient_penalty(critic, real_images, fake_images, seed=None):
 def r1_penalty(discriminator, real_images):
     """R1 = E_x[||grad D(x)||_2^2] on real images (Mescheder et al. 2018); weight it by gamma / 2.
 
-    Taught in 06_challenges.ipynb.
+    Used through `GAN(r1_weight=...)`; chapter 06 compares the recipes that use it.
     """
     norms = _gradient_norms(discriminator, tf.cast(real_images, "float32"))
     return tf.reduce_mean(tf.square(norms))

@@ -30,6 +30,8 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     round-off; numpy's `eigh` computes them and tiny negative ones are set to 0. Nearly
     singular covariances (fewer samples than dimensions, or constant features) are
     therefore safe, though FID from few samples is biased upwards: compare like with like.
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     mean_a, cov_a = _moments(features_a)
     mean_b, cov_b = _moments(features_b)
@@ -58,6 +60,8 @@ def kernel_inception_distance(features_a, features_b, subset_size: int = 1000,
     Averaged over `subsets` random subsets of `subset_size` from each set (smaller if a
     set is smaller). Returns (mean, std over subsets). Unbiased: about 0 (within the
     std) for two samples of one distribution, and it can come out slightly negative.
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
     size = min(subset_size, len(a), len(b))
@@ -88,6 +92,8 @@ def precision_recall(real_features, generated_features, k: int = 5) -> tuple[flo
     The paper uses k = 3 with 50,000 samples. With the few thousand a course can afford,
     in 256 dimensions, k = 3 balls are too small: two real samples of 500 to 1,000
     avatars scored 0.84 to 0.87 against each other; k = 5 gives 0.94, k = 10 0.98.
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     real, generated = np.asarray(real_features, np.float64), np.asarray(generated_features, np.float64)
     precision = _share_inside(generated, real, _kth_neighbour_radius(real, k))
@@ -122,6 +128,8 @@ def attribute_coverage(real_predictions: dict, generated_predictions: dict):
     classes_produced (share of those that appear among the generated), and
     total_variation (half the L1 distance between the two class distributions: 0 is
     the same mix, 1 is no overlap). Mode collapse shows as few classes and a large TV.
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     import pandas as pd
 
@@ -142,7 +150,10 @@ def attribute_coverage(real_predictions: dict, generated_predictions: dict):
 def nearest_training_images(generated_features, training_features) -> tuple[np.ndarray, np.ndarray]:
     """For each generated sample, the index of the closest training image (in feature
     space) and the distance to it. Tiny distances, compared with the distances between
-    training images themselves, suggest the generator copies its training data."""
+    training images themselves, suggest the generator copies its training data.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     generated = np.asarray(generated_features, np.float64)
     training = np.asarray(training_features, np.float64)
     indices, distances = [], []
@@ -161,6 +172,8 @@ def evaluate(network, real_images, generated_images, kid_subset_size: int = 1000
     Keys: avatar_fid, kid_mean, kid_std, precision, recall, classes_produced (mean over
     attributes), total_variation (mean over attributes), and coverage (the per-attribute
     table of `attribute_coverage`).
+
+    Taught in 08_faq.ipynb.
     """
     real = feature_network.features_and_attributes(network, real_images, 256, progress)
     generated = feature_network.features_and_attributes(network, generated_images, 256, progress)
@@ -171,7 +184,10 @@ def compare(real: tuple, generated: tuple, kid_subset_size: int = 1000) -> dict:
     """`evaluate` on features already extracted: each argument is the pair
     (features, predicted attributes) that `features.features_and_attributes` returns.
     Use it to score several generated sets against one real set without extracting
-    the real set's features again."""
+    the real set's features again.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     (real_features, real_predicted), (fake_features, fake_predicted) = real, generated
     kid_mean, kid_std = kernel_inception_distance(real_features, fake_features, kid_subset_size)
     precision, recall = precision_recall(real_features, fake_features)
@@ -185,7 +201,10 @@ def compare(real: tuple, generated: tuple, kid_subset_size: int = 1000) -> dict:
 # ---- trust checks: what the metrics say about known corruptions of real images ----
 
 def blur(images: np.ndarray, radius: float) -> np.ndarray:
-    """uint8 images blurred with a Gaussian of `radius` pixels (Pillow's GaussianBlur)."""
+    """uint8 images blurred with a Gaussian of `radius` pixels (Pillow's GaussianBlur).
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     from PIL import Image, ImageFilter
 
     return np.stack([np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(radius)))
@@ -193,13 +212,19 @@ def blur(images: np.ndarray, radius: float) -> np.ndarray:
 
 
 def add_noise(images: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
-    """uint8 images plus Gaussian noise of std `sigma` on the [-1, 1] scale, clipped."""
+    """uint8 images plus Gaussian noise of std `sigma` on the [-1, 1] scale, clipped.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     noise = np.random.default_rng(seed).normal(0.0, sigma * 127.5, size=images.shape)
     return np.clip(np.rint(images.astype(np.float64) + noise), 0, 255).astype(np.uint8)
 
 
 def collapse(images: np.ndarray) -> np.ndarray:
-    """The first image repeated: what a generator in total mode collapse produces."""
+    """The first image repeated: what a generator in total mode collapse produces.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
     return np.repeat(images[:1], len(images), axis=0)
 
 
@@ -208,6 +233,8 @@ def trust_table(network, real_a: np.ndarray, real_b: np.ndarray, kid_subset_size
 
     real_a against: real_b (a disjoint real sample), real_b blurred (radius 1 and 2 px),
     real_b with noise (std 0.1 and 0.3), and one image of real_b repeated (collapse).
+
+    Taught in 05_evaluating_gans.ipynb.
     """
     import pandas as pd
 

@@ -127,7 +127,8 @@ def dcgan_generator(latent_dim: int = 128, size: int = 64, width: int = 32,
             becomes an integer input whose embedding is joined to the latent vector.
             The model then takes a dict {"latent": z, "skin_tone": labels, ...}.
 
-    Taught in 04_training.ipynb (conditional: 07_social_media_applications).
+    Taught in 04_training.ipynb (first built in 03_dense_generator_and_conv_discriminator.ipynb, its
+    width varied in 06_challenges.ipynb; the conditional one is loaded in chapter 07).
     """
     checks.positive_integer(latent_dim, "latent_dim")
     checks.positive_integer(width, "width")
@@ -198,7 +199,7 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
 def has_batch_norm(model: keras.Model) -> bool:
     """Whether any layer of `model` is batch normalization (unsafe with per-image penalties).
 
-    Taught in 06_challenges.ipynb.
+    Used by `training.GAN`, which refuses penalties with a batch-normalised discriminator.
     """
     return any(isinstance(layer, layers.BatchNormalization) for layer in model.layers)
 

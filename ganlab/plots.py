@@ -17,6 +17,8 @@ def image_grid(images: np.ndarray, columns: int = 8, padding: int = 2,
     """Tile uint8 images [n, h, w, 3] into one uint8 picture, row by row.
 
     The last row is padded with `fill` when n is not a multiple of `columns`.
+
+    Taught in 00_start_here.ipynb.
     """
     images = np.asarray(images)
     if images.ndim != 4 or images.dtype != np.uint8 or len(images) == 0:
@@ -69,17 +71,6 @@ def save_animation(frames: list, path: str | os.PathLike, milliseconds_per_frame
     return path
 
 
-def nearest_neighbour_grid(generated: np.ndarray, training: np.ndarray, indices: np.ndarray,
-                           pairs_per_row: int = 4) -> np.ndarray:
-    """Pairs side by side: each generated image, then its nearest training image.
-
-    `indices` comes from `ganlab.metrics.nearest_training_images`. Both image sets are
-    uint8 of the same size. Taught in 05_evaluating_gans.ipynb.
-    """
-    pairs = np.stack([image for pair in zip(generated, training[indices]) for image in pair])
-    return image_grid(pairs, columns=2 * pairs_per_row)
-
-
 def labelled_rows(images: np.ndarray, row_names: list[str], title: str, columns: int = 8):
     """A matplotlib figure of `image_grid(images, columns)`, each row named on the left.
 
@@ -103,7 +94,10 @@ def labelled_rows(images: np.ndarray, row_names: list[str], title: str, columns:
 
 
 def moving_average(values: np.ndarray, window: int) -> np.ndarray:
-    """Mean of the last `window` values at each position (fewer at the start)."""
+    """Mean of the last `window` values at each position (fewer at the start).
+
+    Taught in 04_training.ipynb.
+    """
     totals = np.cumsum(np.insert(np.asarray(values, dtype=float), 0, 0.0))
     counts = np.minimum(np.arange(1, len(values) + 1), window)
     return (totals[1:] - totals[np.arange(1, len(values) + 1) - counts]) / counts
@@ -113,7 +107,7 @@ def save_loss_curves(rows: list[dict], path: str | os.PathLike) -> Path:
     """Plot d_loss and g_loss (top) and mean D(x), D(G(z)) (bottom) against the step:
     each step faintly, a 25-step moving average boldly.
 
-    Taught in 04_training.ipynb.
+    Used by `callbacks.LossHistory`, which writes losses.png (chapter 04 draws its own).
     """
     from matplotlib.figure import Figure  # no pyplot: nothing is shown, no backend is changed
 

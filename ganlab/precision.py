@@ -21,6 +21,8 @@ def choose_precision(requested: str = "auto", cpu_flags: set[str] | None = None,
     (AVX-512-BF16 or AMX); float32 otherwise. Measured on the 2-core course machine:
     a 64x64 DCGAN step ran 1.7x faster in mixed_bfloat16 than in float32.
     Any of PRECISIONS may be requested explicitly.
+
+    Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
     if requested not in PRECISIONS:
         raise ValueError(f"unknown precision {requested!r}; choose one of {', '.join(PRECISIONS)}.")

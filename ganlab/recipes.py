@@ -120,12 +120,18 @@ def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
                  latent_dim: int = 128, conditions: dict[str, int] | None = None,
                  augment: str | None = None, **run) -> RunConfig:
     """A run's `RunConfig`: the recipe and networks first, then (in `run`) batch_size,
-    n_images, seed and precision."""
+    n_images, seed and precision.
+
+    Taught in 04_training.ipynb.
+    """
     return RunConfig(recipe, size, width, latent_dim, conditions, augment, **run)
 
 
 def build_gan(config: RunConfig | dict) -> training.GAN:
-    """A compiled GAN for a `RunConfig` (or the dict a checkpoint stores)."""
+    """A compiled GAN for a `RunConfig` (or the dict a checkpoint stores).
+
+    Taught in 04_training.ipynb.
+    """
     config = _as_config(config)
     recipe, conditions = RECIPES[config.recipe], config.conditions
     generator = _generator(config)
@@ -175,6 +181,8 @@ def generate(generator, n: int, seed: int = 0, labels: dict | None = None) -> np
 
     A conditional generator also needs `labels`: attribute name -> n class indices
     (one entry per condition it was built with).
+
+    Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
     conditional = isinstance(generator.input, dict)
     latent_dim = (generator.input["latent"] if conditional else generator.input).shape[-1]
@@ -214,7 +222,10 @@ def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
 
 
 def load_shipped_generator(folder: str | Path | None = None):
-    """The trained generator shipped in data/generator/ (or `folder`); never downloads."""
+    """The trained generator shipped in data/generator/ (or `folder`); never downloads.
+
+    Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
+    """
     folder = Path(folder) if folder is not None else SHIPPED
     generator = _generator(RunConfig.from_dict(shipped.read_card(folder, "the shipped generator", _REMEDY)["settings"]))
     shipped.load(folder, {"generator": generator}, "the shipped generator", _REMEDY)

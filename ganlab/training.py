@@ -44,6 +44,8 @@ class GAN(keras.Model):
         augment: a DiffAugment policy such as "color,translation,cutout"
             (`ganlab.augment`): D sees real and fake images alike through random
             changes, and G's gradient flows back through them. None for none.
+
+    Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
 
     def __init__(self, generator, discriminator, loss: str = "non_saturating", d_steps: int = 1,
@@ -258,6 +260,8 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
 
     `max_seconds` stops earlier, after that much wall time (a checkpoint is written);
     with `steps=None` the time budget alone decides. Returns the step reached.
+
+    Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
     from ganlab import callbacks, checkpoints
 

@@ -117,7 +117,10 @@ def ship_vae(model: VAE, folder, card: dict) -> dict:
 
 
 def load_shipped_vae(folder) -> tuple[VAE, dict]:
-    """The VAE shipped in `folder` (data/vae/) and its card; checksums are checked, nothing is downloaded."""
+    """The VAE shipped in `folder` (data/vae/) and its card; checksums are checked, nothing is downloaded.
+
+    Taught in 08_faq.ipynb.
+    """
     remedy = "restore it with git, or make it with `python benchmarks/experiments.py vae`"
     settings = shipped.read_card(folder, "the shipped VAE", remedy)["settings"]
     model = VAE(vae_encoder(settings["latent_dim"], settings["size"], settings["width"]),

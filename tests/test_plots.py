@@ -29,14 +29,6 @@ def test_image_grid_rejects_what_is_not_a_stack_of_uint8_images(bad):
         plots.image_grid(bad)
 
 
-def test_nearest_neighbour_grid_puts_each_match_beside_its_sample():
-    generated = np.stack([np.full((4, 4, 3), v, np.uint8) for v in (1, 2)])
-    training = np.stack([np.full((4, 4, 3), v, np.uint8) for v in (10, 20, 30)])
-    grid = plots.nearest_neighbour_grid(generated, training, np.array([2, 0]), pairs_per_row=2)
-    cells = [grid[2:6, 2 + 6 * column:6 + 6 * column, 0].mean() for column in range(4)]
-    assert cells == [1, 30, 2, 10]
-
-
 def test_moving_average_uses_what_is_there_at_the_start():
     assert np.allclose(plots.moving_average(np.array([2.0, 4.0, 6.0, 8.0]), 2), [2.0, 3.0, 5.0, 7.0])
 

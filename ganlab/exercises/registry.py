@@ -22,7 +22,10 @@ def exercise(name: str):
 
 
 def check(name: str, answer) -> None:
-    """Print whether `answer` solves exercise `name` (e.g. "02.1") and, if not, why."""
+    """Print whether `answer` solves exercise `name` (e.g. "02.1") and, if not, why.
+
+    Taught in 00_start_here.ipynb (every chapter's exercises call it).
+    """
     if name not in CHECKERS:
         known = ", ".join(sorted(CHECKERS)) or "none"
         raise ValueError(f"no exercise called {name!r}; the exercises are: {known}.")
