@@ -76,7 +76,7 @@ def run(name: str) -> dict:
 
     spec = EXPERIMENTS[name]
     course.setup(seed=spec.get("seed", 0))  # initial weights and noise; the data is always seed 0
-    from ganlab import augment, checkpoints, data, features, plots, recipes, training
+    from ganlab import augment, checkpoints, data, features, plots, precision, recipes, training
 
     policy = training.choose_precision("auto")
     avatars = data.load_avatars(spec["n_images"], spec["size"], seed=0, weights=spec.get("weights"))
@@ -110,14 +110,15 @@ def run(name: str) -> dict:
     elif not finished_before:
         timing.write_text(json.dumps({"minutes": minutes}) + "\n")
 
-    generator = recipes.float32_generator(gan, settings)  # measured as recipes.measure does
+    with precision.dtype_policy("float32"):  # measured in float32, as recipes.measure does
+        generator = recipes.rebuilt_generator(gan, settings)
+        network = features.load_feature_network()
     n = 2000
     requested = None
     if conditions:  # ask for every class equally often (the real mix is close to uniform)
         requested = {attribute: np.arange(n) % classes for attribute, classes in conditions.items()}
     samples = recipes.generate(generator, n, seed=100, labels=requested)
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images  # the unskewed mix
-    network = features.load_feature_network()
     predicted = features.predict_attributes(network, samples, progress=False)
     record = {"experiment": name, "spec": {k: v for k, v in spec.items()}, "settings": settings.to_dict(),
               "dtype_policy": policy, "steps": step, "minutes": round(minutes, 2),
@@ -175,7 +176,8 @@ def _overfitting(gan, training_images, real, network, samples) -> dict:
 
     D's mean probability "real" on training images vs held-out real avatars (Karras et
     al. 2020 watch this gap), and the median feature distance of samples and of
-    held-out real avatars to their nearest training image (chapter 05).
+    held-out real avatars to their nearest training image (chapter 05). A conditional
+    discriminator also needs each image's labels, so for it D's numbers are left out.
     """
     from ganlab import batches, features, metrics
 
@@ -187,8 +189,8 @@ def _overfitting(gan, training_images, real, network, samples) -> dict:
     nearest = {name: float(np.median(metrics.nearest_training_images(
         features.extract_features(network, images, progress=False), train_features)[1]))
         for name, images in (("held_out_real", real), ("generated", samples))}
-    return {"d_real_training": d_real(training_images), "d_real_held_out": d_real(real),
-            "median_nearest_distance": {name: round(value, 3) for name, value in nearest.items()}}
+    judged = {} if gan.conditions else {"d_real_training": d_real(training_images), "d_real_held_out": d_real(real)}
+    return {**judged, "median_nearest_distance": {name: round(value, 3) for name, value in nearest.items()}}
 
 
 def _vae(spec: dict):
@@ -210,7 +212,7 @@ def run_vae(name: str) -> dict:
     course.setup(seed=0)
     import keras
 
-    from ganlab import batches, data, features, plots, recipes, training, vae
+    from ganlab import batches, data, features, plots, precision, recipes, training, vae
 
     policy = training.choose_precision("auto")
     images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
@@ -221,18 +223,19 @@ def run_vae(name: str) -> dict:
     history = model.fit(batches.step_batches(images, batch_size=64, seed=0, start_step=0, steps=spec["steps"]),
                         verbose=0)
     minutes = (time.monotonic() - started) / 60
-    keras.mixed_precision.set_global_policy("float32")  # measured in float32, as the GANs are
-    twin = _vae(spec)
+    with precision.dtype_policy("float32"):  # measured in float32, as the GANs are
+        twin = _vae(spec)
+        network = features.load_feature_network()
     twin.encoder.set_weights(model.encoder.get_weights())
     twin.decoder.set_weights(model.decoder.get_weights())
     n = 2000
     samples = recipes.generate(twin.decoder, n, seed=100)
     real = data.load_avatars(n, spec["size"], seed=100, progress=False).images
-    record = {"experiment": name, "spec": spec, "settings": settings.to_dict(), "dtype_policy": policy,
+    record = {"experiment": name, "spec": spec, "settings": settings, "dtype_policy": policy,
               "steps": spec["steps"], "minutes": round(minutes, 2), "cpu_count": os.cpu_count(),
               "command": f"python benchmarks/experiments.py {name}",
               "final_losses": {key: round(float(values[-1]), 2) for key, values in history.history.items()},
-              **_scores(features.load_feature_network(), real, samples)}
+              **_scores(network, real, samples)}
     OUT.mkdir(parents=True, exist_ok=True)
     plots.save_image_grid(data.to_uint8(recipes.generate(twin.decoder, 32, seed=7)), OUT / f"{name}.png", columns=8)
     if spec.get("ship"):

@@ -7,6 +7,8 @@ Taught in 04_training.ipynb.
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
 import tensorflow as tf
 
@@ -29,6 +31,18 @@ def choose_precision(requested: str = "auto", cpu_flags: set[str] | None = None,
     policy = requested if requested != "auto" else detect_precision(cpu_flags, has_gpu)
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+@contextlib.contextmanager
+def dtype_policy(name: str):
+    """Build models in the Keras dtype policy `name` inside a `with` block; the global
+    policy is set back to what it was when the block ends (also on an error)."""
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
 
 
 def detect_precision(cpu_flags: set[str] | None = None, has_gpu: bool | None = None) -> str:

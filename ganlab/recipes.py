@@ -19,7 +19,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlab import checkpoints, models, shipped, training
+from ganlab import checkpoints, models, precision, shipped, training
 from ganlab.augment import parse_policy as augment_policy
 
 @dataclasses.dataclass(frozen=True)
@@ -260,24 +260,27 @@ they are softer and less varied in detail than real avatars, as a 10-minute CPU 
 """
 
 
-def float32_generator(gan, config: RunConfig | dict):
-    """`gan`'s generator (its EMA copy if any), rebuilt in float32 with the same weights,
-    so that every run is sampled and measured the same way whatever precision it
-    trained in. Sets the global dtype policy to float32."""
-    keras.mixed_precision.set_global_policy("float32")
-    twin = build_gan(config)
+def rebuilt_generator(gan, config: RunConfig | dict, dtype: str = "float32"):
+    """`gan`'s generator (its EMA copy if any), rebuilt in the dtype policy `dtype` with
+    the same weights, so that every run is sampled and measured the same way whatever
+    precision it trained in. The global dtype policy is left as it was."""
+    with precision.dtype_policy(dtype):
+        twin = build_gan(config)
     twin.set_weights(gan.get_weights())
     return twin.ema_generator or twin.generator
 
 
-def measure(gan, config: RunConfig | dict, n: int = 2000) -> dict:
+def measure(gan, config: RunConfig | dict, n: int = 2000, dtype: str = "float32") -> dict:
     """All metrics of n samples of `gan` (its EMA generator if any) against n real avatars.
 
-    Sampled from `float32_generator`. Real avatars: seed 100; latent vectors: seed 100.
-    Returns `ganlab.metrics.evaluate`'s dictionary.
+    The generator (`rebuilt_generator`) and the feature network run in `dtype`. Real
+    avatars: seed 100; latent vectors: seed 100. Returns `ganlab.metrics.evaluate`'s
+    dictionary. The global dtype policy is left as it was.
     """
     from ganlab import data, features, metrics
 
     real = data.load_avatars(n, _as_config(config).size, seed=100, progress=False).images
-    images = generate(float32_generator(gan, config), n, seed=100)
-    return metrics.evaluate(features.load_feature_network(), real, images)
+    images = generate(rebuilt_generator(gan, config, dtype), n, seed=100)
+    with precision.dtype_policy(dtype):
+        network = features.load_feature_network()
+    return metrics.evaluate(network, real, images)

@@ -70,3 +70,29 @@ def test_the_simultaneous_step_refuses_what_it_does_not_do():
         throughput.SimultaneousGAN(models.dcgan_generator(latent_dim=8, size=32, width=4),
                                    models.dcgan_discriminator(size=32, width=4, normalization=None),
                                    r1_weight=1.0)
+
+
+def test_an_experiment_and_a_vae_experiment_run_measure_and_ship_end_to_end(tmp_path, monkeypatch):
+    """benchmarks/experiments.py on tiny specs: trained, measured in float32 (the global dtype
+    policy left as training set it), recorded and shipped into a temporary tree."""
+    experiments = _load("experiments")
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(experiments, "ROOT", tmp_path)
+    monkeypatch.setattr(experiments, "OUT", tmp_path / "records")
+    tiny = dict(size=32, width=4, steps=2, n_images=64)
+    monkeypatch.setattr(experiments, "EXPERIMENTS", {
+        "tiny": dict(recipe="ns_r1", conditions={"skin_tone": 7}, ship="generator", **tiny),
+        "tiny_vae": dict(model="vae", sigma=0.2, ship="vae", **tiny)})
+    try:
+        record = experiments.run("tiny")
+        assert record["settings"]["conditions"] == {"skin_tone": 7} and record["steps"] == 2
+        assert keras.mixed_precision.global_policy().name == record["dtype_policy"]
+        assert 0.0 <= record["requested_accuracy"]["skin_tone"] <= 1.0
+        assert (tmp_path / "data" / "generator" / "card.json").is_file()
+        vae_record = experiments.run_vae("tiny_vae")
+        assert vae_record["metrics"]["avatar_fid"] > 0
+        assert (tmp_path / "data" / "vae" / "card.json").is_file()
+        assert sorted(path.name for path in (tmp_path / "records").iterdir()) == [
+            "tiny.json", "tiny.png", "tiny_vae.json", "tiny_vae.png"]
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

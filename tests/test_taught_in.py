@@ -59,7 +59,7 @@ NOT_TAUGHT = {
     "plots.save_loss_curves": "the LossHistory callback's losses.png",
     "recipes.Recipe": "the type of RECIPES' values",
     "recipes.RunConfig": "what run_settings returns; stored in checkpoints",
-    "recipes.float32_generator": "measure; benchmarks/experiments.py",
+    "recipes.rebuilt_generator": "measure; benchmarks/experiments.py",
     "recipes.generator_card": "the shipped generator's README",
     "recipes.load_generator": "`python -m ganlab sample` and `evaluate`",
     "recipes.measure": "`python -m ganlab train --evaluate`, benchmarks/recipes.py",
