@@ -17,7 +17,8 @@ import time
 
 import numpy as np
 
-from ganlab import avatars, checks, data
+from ganlab import avatars, data
+from ganlab.tooling import checks
 
 REFERENCE_TARGET_S = 40.0  # issue: 10k at 64x64 in <= 40 s on this machine
 REFERENCE_PROBE_S = 25.0   # issue: a probe rendered 10k in 25 s with two processes

@@ -59,7 +59,7 @@ EXPERIMENTS = {
     "full_diffaugment": {**BASE, "augment": AUGMENT},
     "few1k_augmented_data": {**BASE, "n_images": 1000, "augment_data": AUGMENT},
     # README, performance: the runs above trained with Keras' batch norm; these two, after
-    # ganlab.layers.BatchNormalization (the fused kernel) came in, repeat ablation_ns_r1
+    # ganlab.tooling.layers.BatchNormalization (the fused kernel) came in, repeat ablation_ns_r1
     # (batch norm in G) and ablation_tutorial (in G and D) to check that quality holds
     "fused_batch_norm": dict(BASE),
     "fused_batch_norm_tutorial": {**BASE, "recipe": "tutorial"},
@@ -76,9 +76,10 @@ def run(name: str) -> dict:
 
     spec = EXPERIMENTS[name]
     course.setup(seed=spec.get("seed", 0))  # initial weights and noise; the data is always seed 0
-    from ganlab import augment, checkpoints, data, features, plots, precision, recipes, training
+    from ganlab import augment, data, features, plots, recipes, training
+    from ganlab.tooling import checkpoints, precision
 
-    policy = training.choose_precision("auto")
+    policy = precision.choose_precision("auto")
     avatars = data.load_avatars(spec["n_images"], spec["size"], seed=0, weights=spec.get("weights"))
     skin = avatars.label("skin_tone")
     order = np.arange(len(avatars))
@@ -164,7 +165,8 @@ def _augmented_copies(images, policy: str, copies: int) -> np.ndarray:
     """`copies` randomly changed versions of each uint8 image (the same changes DiffAugment makes)."""
     import keras
 
-    from ganlab import augment, batches, data
+    from ganlab import augment, data
+    from ganlab.tooling import batches
 
     seed = keras.random.SeedGenerator(0)
     changed = [augment.diff_augment(batches.to_unit_range(images), policy, seed) for _ in range(copies)]
@@ -179,7 +181,8 @@ def _overfitting(gan, training_images, real, network, samples) -> dict:
     held-out real avatars to their nearest training image (chapter 05). A conditional
     discriminator also needs each image's labels, so for it D's numbers are left out.
     """
-    from ganlab import batches, features, metrics
+    from ganlab import features, metrics
+    from ganlab.tooling import batches
 
     def d_real(images):
         logits = gan.discriminator.predict(batches.to_unit_range(images), batch_size=256, verbose=0)
@@ -212,9 +215,10 @@ def run_vae(name: str) -> dict:
     course.setup(seed=0)
     import keras
 
-    from ganlab import batches, data, features, plots, precision, recipes, training, vae
+    from ganlab import data, features, plots, recipes, training, vae
+    from ganlab.tooling import batches, precision
 
-    policy = training.choose_precision("auto")
+    policy = precision.choose_precision("auto")
     images = data.load_avatars(spec["n_images"], spec["size"], seed=0).images
     settings = {"size": spec["size"], "width": spec["width"], "latent_dim": 128, "sigma": spec["sigma"]}
     model = _vae(spec)

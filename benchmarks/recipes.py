@@ -19,6 +19,7 @@ from pathlib import Path
 import keras
 
 from ganlab import data, recipes, training
+from ganlab.tooling import precision
 
 RESULTS = Path(__file__).with_name("recipes.json")
 
@@ -38,14 +39,14 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=64, choices=(32, 64))
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--precision", default="auto", choices=training.PRECISIONS)
+    parser.add_argument("--precision", default="auto", choices=precision.PRECISIONS)
     parser.add_argument("--seed", type=int, default=0, help="initial weights and batch order")
     parser.add_argument("--steps", type=int, help="train this many steps (no time limit)")
     parser.add_argument("--table", action="store_true", help="print the results table and stop")
     args = parser.parse_args()
     if args.table:
         return print_table()
-    policy = training.choose_precision(args.precision)
+    policy = precision.choose_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     avatars = data.load_avatars(10_000, args.size, seed=0)
     settings = recipes.run_settings(args.recipe, args.size, args.width, batch_size=args.batch,

@@ -27,8 +27,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from ganlab import batches, data, losses, models, training
-from ganlab import layers as ganlab_layers
+from ganlab import data, losses, models, training
+from ganlab.tooling import batches, precision
+from ganlab.tooling import layers as ganlab_layers
 
 
 def with_keras_batch_norm(model):
@@ -110,7 +111,7 @@ class SimultaneousGAN(training.GAN):
 
 def ganlab_trainer(images, size, width, gan_class, latent_dim=128):
     """A function that runs n steps of GAN.fit() in the precision "auto" picks; and that precision."""
-    policy = training.choose_precision("auto")
+    policy = precision.choose_precision("auto")
     gan = gan_class(models.dcgan_generator(latent_dim, size, width),
                     models.dcgan_discriminator(size, width), loss="non_saturating")
     gan.compile()

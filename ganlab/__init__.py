@@ -22,15 +22,9 @@ What the chapters teach, one module per idea:
   exercises    the self-checks, a file per chapter
   course       a chapter's set-up and its recorded experiments
 
-The run tooling they lean on:
-  batches      tf.data pipelines, and step-indexed batches that make a resumed run exact
-  checkpoints  a whole run saved and restored atomically
-  callbacks    fit() monitors: losses.csv, sample grids, TensorBoard, checkpoints, time budget
-  precision    float32, bfloat16 or float16, chosen from the hardware
-  layers       the fused batch norm and minibatch standard deviation layers
-  shipped      trained networks in data/, with card.json and checksums
-  checks       argument checks
-  cli          `python -m ganlab data|train|sample|evaluate|features`
+The run tooling they lean on, in `ganlab.tooling` (its docstring lists them): tf.data
+pipelines (`batches`), `checkpoints`, fit() `callbacks`, `precision`, the fused batch
+norm (`layers`), the `shipped` networks' cards and checksums, argument `checks`, the `cli`.
 
 Importing ganlab does not import TensorFlow; the modules that need it import it.
 """

@@ -1,3 +1,3 @@
-from ganlab.cli import main
+from ganlab.tooling.cli import main
 
 raise SystemExit(main())

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlab.batches import to_unit_range
+from ganlab.tooling.batches import to_unit_range
 from keras import ops
 
 POLICIES = ("color", "translation", "cutout")

@@ -73,7 +73,7 @@ def environment_report() -> dict:
     import numpy
     import tensorflow
 
-    from ganlab import training
+    from ganlab.tooling import precision
 
     return {
         "python": platform.python_version(),
@@ -82,7 +82,7 @@ def environment_report() -> dict:
         "numpy": numpy.__version__,
         "cpu cores": os.cpu_count(),
         "gpus": len(tensorflow.config.list_physical_devices("GPU")),
-        "training precision": training.detect_precision(),
+        "training precision": precision.detect_precision(),
     }
 
 

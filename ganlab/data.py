@@ -27,7 +27,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ganlab import avatars as artwork
-from ganlab import checks
+from ganlab.tooling import checks
 from ganlab.avatars import ATTRIBUTE_NAMES, ATTRIBUTES
 from ganlab.folder import load_image_folder  # noqa: F401  (re-exported: the course reads folders through data)
 
@@ -82,9 +82,9 @@ class AvatarDataset:
     def tf_dataset(self, batch_size: int = 64, attributes: Sequence[str] = (), **options):
         """A tf.data pipeline of these images (and labels of `attributes`, if any).
 
-        See `ganlab.batches.make_tf_dataset` for the options.
+        See `ganlab.tooling.batches.make_tf_dataset` for the options.
         """
-        from ganlab.batches import make_tf_dataset  # here: rendering and caching need no TensorFlow
+        from ganlab.tooling.batches import make_tf_dataset  # here: rendering and caching need no TensorFlow
 
         if isinstance(attributes, str):
             attributes = [attributes]
@@ -102,7 +102,7 @@ def load_avatars(n: int = 10_000, size: int = 64, seed: int = 0,
 
     Args:
         n: number of avatars (> 0).
-        size: image side in pixels, one of `ganlab.checks.SUPPORTED_SIZES` (32, 64).
+        size: image side in pixels, one of `ganlab.tooling.checks.SUPPORTED_SIZES` (32, 64).
         seed: any non-negative integer.
         weights: attribute distribution, e.g. {"skin_tone": {"pale": 9, "black": 1}};
             see `ganlab.avatars.normalize_weights`.

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlab import shipped
-from ganlab.batches import to_unit_range
+from ganlab.tooling import shipped
+from ganlab.tooling.batches import to_unit_range
 
 # The attributes the network learns. Colours are learned only where visible.
 FEATURE_ATTRIBUTES = ("skin_tone", "hair_color", "top", "hat", "accessory", "facial_hair",

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ganlab import checks
+from ganlab.tooling import checks
 from ganlab.avatars import PAGE_COLOR
 
 
@@ -36,8 +36,8 @@ class ImageFolder:
         return len(self.images)
 
     def tf_dataset(self, batch_size: int = 64, **options):
-        """A tf.data pipeline of these images in [-1, 1]; see `ganlab.batches.make_tf_dataset`."""
-        from ganlab.batches import make_tf_dataset  # here: reading a folder needs no TensorFlow
+        """A tf.data pipeline of these images in [-1, 1]; see `ganlab.tooling.batches.make_tf_dataset`."""
+        from ganlab.tooling.batches import make_tf_dataset  # here: reading a folder needs no TensorFlow
 
         return make_tf_dataset(self.images, batch_size=batch_size, **options)
 

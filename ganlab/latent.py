@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganlab.batches import to_unit_range
+from ganlab.tooling.batches import to_unit_range
 
 
 def lerp(z0, z1, t):

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 import keras
 from keras import layers
 
-from ganlab import checks
-from ganlab.layers import BatchNormalization, MinibatchStdDev
+from ganlab.tooling import checks
+from ganlab.tooling.layers import BatchNormalization, MinibatchStdDev
 
 LEAKY_SLOPE = 0.2  # tf.nn.leaky_relu's default, which the article's code relies on
 SEED_GENERATOR_UNITS = (128, 256, 512, 1024, 1024, 512, 256, 128, 64, 32, 16, 8, 4)

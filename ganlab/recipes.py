@@ -19,8 +19,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ganlab import checkpoints, models, precision, shipped, training
+from ganlab import models, training
 from ganlab.augment import parse_policy as augment_policy
+from ganlab.tooling import checkpoints, precision, shipped
+
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:

@@ -20,9 +20,9 @@ import tensorflow as tf
 from keras import ops
 
 from ganlab import augment as augmentation
-from ganlab import checks, losses
-from ganlab.batches import step_batches
-from ganlab.precision import PRECISIONS, choose_precision, detect_precision  # noqa: F401 (taught as training.*)
+from ganlab import losses
+from ganlab.tooling import checks
+from ganlab.tooling.batches import step_batches
 from ganlab.models import has_batch_norm
 
 
@@ -252,7 +252,7 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
           progress: bool = True, max_seconds: float | None = None):
     """Train `gan` (compiled) for `steps` generator steps, resuming `run_dir` if it has a checkpoint.
 
-    Everything goes into `run_dir` (see `ganlab.callbacks`): checkpoints, samples/ (PNG
+    Everything goes into `run_dir` (see `ganlab.tooling.callbacks`): checkpoints, samples/ (PNG
     frames and training.gif), losses.csv and losses.png, tensorboard/. A run stopped at any moment
     continues, when called again with the same arguments, from its last checkpoint:
     the same step count, weights, optimizer state, noise and data position, so at most
@@ -263,7 +263,7 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
 
     Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
-    from ganlab import callbacks, checkpoints
+    from ganlab.tooling import callbacks, checkpoints
 
     images = np.asarray(images)
     if steps is None and max_seconds is None:

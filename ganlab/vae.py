@@ -21,7 +21,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ganlab import checks, models, shipped
+from ganlab import models
+from ganlab.tooling import checks, shipped
 
 
 def vae_encoder(latent_dim: int = 128, size: int = 64, width: int = 32) -> keras.Model:

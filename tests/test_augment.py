@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganlab import augment, checkpoints, models, recipes, training
+from ganlab import augment, models, recipes, training
+from ganlab.tooling import checkpoints
 
 
 def _seed(value=0):

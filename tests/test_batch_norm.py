@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from ganlab import models
-from ganlab.layers import BatchNormalization
+from ganlab.tooling.layers import BatchNormalization
 
 
 def _pair(shape, **kwargs):

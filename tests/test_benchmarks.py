@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganlab import layers as ganlab_layers
+from ganlab.tooling import layers as ganlab_layers
 from ganlab import models
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"

@@ -8,7 +8,7 @@ import sys
 import pytest
 from PIL import Image
 
-from ganlab import cli
+from ganlab.tooling import cli
 
 
 def test_data_command_writes_cache_preview_and_export(tmp_path, capsys):

@@ -3,7 +3,8 @@
 import pytest
 from PIL import Image
 
-from ganlab import checkpoints, cli, recipes
+from ganlab import recipes
+from ganlab.tooling import checkpoints, cli
 
 TINY = ["--size", "32", "--width", "4", "--n-images", "64", "--batch-size", "16",
         "--checkpoint-every", "2", "--sample-every", "2", "--precision", "float32"]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ganlab import anatomy, models
-from ganlab.layers import MinibatchStdDev
+from ganlab.tooling.layers import MinibatchStdDev
 
 def assert_all_named(build):
     """Every layer has a name of ours: Keras' automatic names change from build to build."""

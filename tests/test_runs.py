@@ -11,7 +11,8 @@ import keras
 import numpy as np
 import pytest
 
-from ganlab import batches, callbacks, checkpoints, data, models, training
+from ganlab import data, models, training
+from ganlab.tooling import batches, callbacks, checkpoints
 
 SCRIPT = Path(__file__).parent / "scripts" / "resumable_run.py"
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganlab import shipped
+from ganlab.tooling import shipped
 
 
 def tiny_network(seed):

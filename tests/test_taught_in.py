@@ -107,27 +107,26 @@ REEXPORTS = reexports()
 def module_aliases(code: str, module: str) -> set[str]:
     """The names under which a chapter's code refers to `module` (`layers as ganlab_layers`)."""
     aliases = set()
-    for line in re.findall(r"from ganlab import ([^\n]+)", code):
+    for package, line in re.findall(r"from ganlab(\.tooling)? import ([^\n]+)", code):
         for part in line.replace("(", "").replace(")", "").split(","):
             name, _, alias = part.strip().partition(" as ")
-            if name == module:
+            if f"{package[1:]}.{name}".lstrip(".") == module or (not package and name == module):
                 aliases.add(alias or name)
     return aliases
 
 
 def uses(number: str, module: str, name: str | None = None) -> bool:
     """Chapter `number`'s code imports `module` (name None) or uses its `name`, also where
-    another module re-exports it (training.choose_precision is precision's)."""
+    another module re-exports it (data.load_image_folder is folder's)."""
     code = CODE[number]
     owners = [module] + [offer.rsplit(".", 1)[0] for offer, origin in REEXPORTS.items()
                          if origin == module and name and offer.endswith(f".{name}")]
     for owner in owners:
-        short = owner.split(".")[-1]
         if name is None:
             if module_aliases(code, owner) or re.search(rf"from ganlab\.{re.escape(owner)} import", code):
                 return True
             continue
-        if any(re.search(rf"\b{alias}\.{name}\b", code) for alias in module_aliases(code, short)):
+        if any(re.search(rf"\b{alias}\.{name}\b", code) for alias in module_aliases(code, owner)):
             return True
         if re.search(rf"from ganlab\.{re.escape(owner)} import [^\n]*\b{name}\b", code):
             return True
@@ -156,7 +155,7 @@ DEFINITIONS = list(public_definitions())
 def test_the_chapters_are_found_and_the_use_check_sees_aliases_and_reexports():
     assert len(CHAPTERS) == 9
     assert uses("04", "training", "GAN") and not uses("00", "training", "GAN")
-    assert uses("04", "precision", "choose_precision")  # as training.choose_precision
+    assert uses("04", "tooling.precision", "choose_precision")
     assert uses("02", "exercises.registry", "check")  # as exercises.check
     assert claims("Sum.\n\nTaught in 02_loss_math.ipynb (variants: 06_challenges).\n\nMore 05_x.") == ["02", "06"]
 

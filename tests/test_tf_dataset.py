@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from ganlab import batches, data
+from ganlab import data
+from ganlab.tooling import batches
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from ganlab import data, models, training
+from ganlab.tooling import precision
 
 
 def tiny_pair(conditions=None, normalization="batch"):
@@ -98,13 +99,13 @@ def test_every_trainable_weight_gets_a_gradient(avatars):
 ])
 def test_precision_is_chosen_from_the_hardware(flags, gpu, expected):
     try:
-        assert training.choose_precision("auto", cpu_flags=flags, has_gpu=gpu) == expected
+        assert precision.choose_precision("auto", cpu_flags=flags, has_gpu=gpu) == expected
         assert keras.mixed_precision.global_policy().name == expected
-        assert training.choose_precision("float32") == "float32"
+        assert precision.choose_precision("float32") == "float32"
     finally:
         keras.mixed_precision.set_global_policy("float32")
     with pytest.raises(ValueError, match="unknown precision 'bf16'; choose one of auto, float32"):
-        training.choose_precision("bf16")
+        precision.choose_precision("bf16")
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import tensorflow as tf
 
-from ganlab import checks
+from ganlab.tooling import checks
 
 
 def make_tf_dataset(images: np.ndarray, labels: Mapping[str, np.ndarray] | None = None, *,

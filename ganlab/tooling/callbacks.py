@@ -20,7 +20,8 @@ import keras
 import numpy as np
 from PIL import Image
 
-from ganlab import checkpoints, data, plots
+from ganlab import data, plots
+from ganlab.tooling import checkpoints
 
 
 def current_step(gan) -> int:

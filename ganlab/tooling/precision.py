@@ -1,6 +1,6 @@
 """Which arithmetic to train in: float32, or mixed precision where the hardware has it.
 
-    training.choose_precision("auto")   # bfloat16 on this CPU, float16 on a GPU
+    precision.choose_precision("auto")   # bfloat16 on this CPU, float16 on a GPU
 
 Taught in 04_training.ipynb.
 """

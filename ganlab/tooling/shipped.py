@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data"  # the shipped folders, in a source checkout
+DATA = Path(__file__).resolve().parents[2] / "data"  # the shipped folders, in a source checkout
 CARD = "card.json"
 
 

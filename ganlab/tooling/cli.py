@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ganlab import checks, data, plots
+from ganlab import data, plots
+from ganlab.tooling import checks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,7 +167,8 @@ def _sample_checkpoint(path: Path, n: int, seed: int):
 
 
 def _add_train_command(commands) -> None:
-    from ganlab import recipes, training
+    from ganlab import recipes
+    from ganlab.tooling import precision
 
     command = commands.add_parser(
         "train", help="train a GAN on the avatars (resumable)",
@@ -183,7 +185,7 @@ def _add_train_command(commands) -> None:
     command.add_argument("--batch-size", type=_positive, default=64)
     command.add_argument("--n-images", type=_positive, default=10_000, help="avatars to train on")
     command.add_argument("--seed", type=_non_negative, default=0, help="data and noise seed")
-    command.add_argument("--precision", default="auto", choices=training.PRECISIONS)
+    command.add_argument("--precision", default="auto", choices=precision.PRECISIONS)
     command.add_argument("--augment", default=None, metavar="POLICY",
                          help="DiffAugment for the discriminator, e.g. color,translation,cutout (default none)")
     command.add_argument("--checkpoint-every", type=_positive, default=200)
@@ -239,7 +241,8 @@ def _expand_config(argv: list[str], train_parser) -> list[str]:
 
 
 def _run_train(args) -> int:
-    from ganlab import checkpoints, recipes, training
+    from ganlab import recipes, training
+    from ganlab.tooling import checkpoints, precision
 
     latest = checkpoints.latest_checkpoint(args.run_dir)
     if latest is not None and not args.resume:
@@ -257,8 +260,8 @@ def _run_train(args) -> int:
     else:
         config = recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment,
                                       batch_size=args.batch_size, n_images=args.n_images, seed=args.seed,
-                                      precision=training.choose_precision(args.precision))
-    training.choose_precision(config.precision or "auto")
+                                      precision=precision.choose_precision(args.precision))
+    precision.choose_precision(config.precision or "auto")
     avatars = data.load_avatars(config.n_images, config.size, config.seed)
     gan = recipes.build_gan(config)
     step = training.train(gan, avatars.images, steps=args.steps, batch_size=config.batch_size,
