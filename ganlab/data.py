@@ -27,9 +27,9 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ganlab import avatars as artwork
-from ganlab.tooling import checks
 from ganlab.avatars import ATTRIBUTE_NAMES, ATTRIBUTES
 from ganlab.folder import load_image_folder  # noqa: F401  (re-exported: the course reads folders through data)
+from ganlab.tooling import checks
 
 # Bump when a change to sampling or rendering changes pixels or labels: old caches
 # are then ignored instead of silently reused.

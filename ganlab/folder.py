@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ganlab.tooling import checks
 from ganlab.avatars import PAGE_COLOR
+from ganlab.tooling import checks
 
 
 @dataclasses.dataclass

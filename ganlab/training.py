@@ -21,9 +21,9 @@ from keras import ops
 
 from ganlab import augment as augmentation
 from ganlab import losses
+from ganlab.models import has_batch_norm
 from ganlab.tooling import checks
 from ganlab.tooling.batches import step_batches
-from ganlab.models import has_batch_norm
 
 
 class GAN(keras.Model):
