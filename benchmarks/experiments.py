@@ -155,7 +155,7 @@ def _scores(network, real, samples) -> dict:
     from ganlab import metrics
 
     result = metrics.evaluate(network, real, samples)
-    coverage = result.pop("coverage").set_index("attribute")
+    coverage = result.pop("attributes").set_index("attribute")
     return {"metrics": {k: round(float(v), 4) for k, v in result.items()},
             "skin_tone_produced": float(coverage.loc["skin_tone", "classes_produced"]),
             "hair_color_produced": float(coverage.loc["hair_color", "classes_produced"])}

@@ -26,7 +26,7 @@ RESULTS = Path(__file__).with_name("recipes.json")
 
 def coverage_row(result: dict) -> dict:
     """The metrics of `recipes.measure`, with the coverage of a few attributes as columns."""
-    coverage = result.pop("coverage").set_index("attribute")
+    coverage = result.pop("attributes").set_index("attribute")
     for name in ("skin_tone", "hair_color", "hat", "accessory"):
         result[f"{name}_produced"] = float(coverage.loc[name, "classes_produced"])
     return result

@@ -1,4 +1,5 @@
-"""Measuring a generator: Avatar-FID, KID, precision/recall, attribute coverage, memorisation.
+"""Measuring a generator: Avatar-FID, KID, precision/recall, density/coverage, attribute
+coverage, memorisation.
 
 All functions here work on feature vectors (numpy [n, d]) or predicted attributes;
 `evaluate` goes from images to all of them at once:
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ganlab import features as feature_network
+from ganlab.tooling import checks
 
 
 def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
@@ -101,6 +103,30 @@ def precision_recall(real_features, generated_features, k: int = 5) -> tuple[flo
     return precision, recall
 
 
+def density_coverage(real_features, generated_features, k: int = 5) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020), with k = 5 neighbours as in the paper.
+
+    Both use balls around the *real* samples only (radius: the distance to the k-th
+    nearest real neighbour), so a tight cloud of generated samples is not punished for
+    its own small balls, which is what makes recall read 0 for every generator here.
+    Coverage: the share of real samples whose ball holds at least one generated sample
+    (is all of the data reached?); from 0 to 1. Density: how many real balls hold each
+    generated sample, on average, divided by k (about 1 for samples spread like the
+    real ones; above 1 where they crowd into dense real regions, below where they fall
+    outside). A collapsed generator gets low coverage whatever its density.
+
+    Taught in 05_evaluating_gans.ipynb.
+    """
+    real, generated = np.asarray(real_features, np.float64), np.asarray(generated_features, np.float64)
+    radii = _kth_neighbour_radius(real, k)
+    balls_holding, covered = np.zeros(len(generated)), np.zeros(len(real), bool)
+    for start in range(0, len(generated), 1024):
+        inside = _squared_distances(generated[start:start + 1024], real) <= radii[None, :]
+        balls_holding[start:start + 1024] = inside.sum(axis=1)
+        covered |= inside.any(axis=0)
+    return float(balls_holding.mean() / k), float(covered.mean())
+
+
 def _squared_distances(x, y):
     return np.maximum((x * x).sum(1)[:, None] + (y * y).sum(1)[None, :] - 2.0 * x @ y.T, 0.0)
 
@@ -169,9 +195,9 @@ def evaluate(network, real_images, generated_images, kid_subset_size: int = 1000
              progress: bool | None = None) -> dict:
     """All metrics of `generated_images` against `real_images` in one dictionary.
 
-    Keys: avatar_fid, kid_mean, kid_std, precision, recall, classes_produced (mean over
-    attributes), total_variation (mean over attributes), and coverage (the per-attribute
-    table of `attribute_coverage`).
+    Keys: avatar_fid, kid_mean, kid_std, precision, recall, density, coverage,
+    classes_produced (mean over attributes), total_variation (mean over attributes), and
+    attributes (the per-attribute table of `attribute_coverage`).
 
     Taught in 08_faq.ipynb.
     """
@@ -191,11 +217,13 @@ def compare(real: tuple, generated: tuple, kid_subset_size: int = 1000) -> dict:
     (real_features, real_predicted), (fake_features, fake_predicted) = real, generated
     kid_mean, kid_std = kernel_inception_distance(real_features, fake_features, kid_subset_size)
     precision, recall = precision_recall(real_features, fake_features)
-    coverage = attribute_coverage(real_predicted, fake_predicted)
+    density, coverage = density_coverage(real_features, fake_features)
+    attributes = attribute_coverage(real_predicted, fake_predicted)
     return {"avatar_fid": frechet_distance(real_features, fake_features),
             "kid_mean": kid_mean, "kid_std": kid_std, "precision": precision, "recall": recall,
-            "classes_produced": float(coverage.classes_produced.mean()),
-            "total_variation": float(coverage.total_variation.mean()), "coverage": coverage}
+            "density": density, "coverage": coverage,
+            "classes_produced": float(attributes.classes_produced.mean()),
+            "total_variation": float(attributes.total_variation.mean()), "attributes": attributes}
 
 
 # ---- trust checks: what the metrics say about known corruptions of real images ----
@@ -220,19 +248,22 @@ def add_noise(images: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
     return np.clip(np.rint(images.astype(np.float64) + noise), 0, 255).astype(np.uint8)
 
 
-def collapse(images: np.ndarray) -> np.ndarray:
-    """The first image repeated: what a generator in total mode collapse produces.
+def collapse(images: np.ndarray, faces: int = 1) -> np.ndarray:
+    """The first `faces` images repeated to the length of `images`: what a generator in
+    total (faces=1) or nearly total mode collapse produces.
 
     Taught in 05_evaluating_gans.ipynb.
     """
-    return np.repeat(images[:1], len(images), axis=0)
+    checks.positive_integer(faces, "faces")
+    return np.resize(images[:faces], images.shape)
 
 
 def trust_table(network, real_a: np.ndarray, real_b: np.ndarray, kid_subset_size: int = 500):
     """Metrics of known comparisons, for judging the metrics themselves.
 
     real_a against: real_b (a disjoint real sample), real_b blurred (radius 1 and 2 px),
-    real_b with noise (std 0.1 and 0.3), and one image of real_b repeated (collapse).
+    real_b with noise (std 0.1 and 0.3), three images of real_b repeated, and one
+    repeated (collapse).
 
     Taught in 05_evaluating_gans.ipynb.
     """
@@ -240,11 +271,11 @@ def trust_table(network, real_a: np.ndarray, real_b: np.ndarray, kid_subset_size
 
     cases = {"real vs real": real_b, "real vs blur 1px": blur(real_b, 1), "real vs blur 2px": blur(real_b, 2),
              "real vs noise 0.1": add_noise(real_b, 0.1), "real vs noise 0.3": add_noise(real_b, 0.3),
-             "real vs collapsed": collapse(real_b)}
+             "real vs three faces": collapse(real_b, faces=3), "real vs collapsed": collapse(real_b)}
     reference = feature_network.features_and_attributes(network, real_a, progress=False)
     rows = []
     for name, images in cases.items():
         result = compare(reference, feature_network.features_and_attributes(network, images, progress=False),
                          kid_subset_size)
-        rows.append({"comparison": name, **{k: v for k, v in result.items() if k != "coverage"}})
+        rows.append({"comparison": name, **{k: v for k, v in result.items() if k != "attributes"}})
     return pd.DataFrame(rows)

@@ -93,7 +93,7 @@ def test_evaluate_a_folder_of_images_prints_and_writes_json(tmp_path, capsys, mo
     for name in ("avatar_fid", "kid_mean", "precision", "recall", "classes_produced", "skin_tone"):
         assert name in printed
     results = json.loads(out.read_text())
-    assert results["avatar_fid"] >= 0 and len(results["coverage"]) > 5
+    assert results["avatar_fid"] >= 0 and len(results["attributes"]) > 5
 
 
 def test_evaluate_a_saved_generator(tmp_path, capsys, monkeypatch):

@@ -55,6 +55,24 @@ def test_precision_recall_see_quality_and_coverage_separately():
     assert precision == 0.0 and recall == 0.0
 
 
+def test_density_and_coverage_use_real_balls_only():
+    real = gaussian(800, 0.0, 1.0, d=2, seed=10)
+    density, coverage = metrics.density_coverage(real, gaussian(800, 0.0, 1.0, d=2, seed=11))
+    assert 0.8 < density < 1.2 and coverage > 0.9
+    # In 16 dimensions, a cloud half as wide as the real one, in its middle (the pattern
+    # of the avatar generators): recall about 0, because its own balls are tiny, while
+    # coverage sees that it reaches nearly every real ball and density that it crowds.
+    real16 = gaussian(800, 0.0, 1.0, d=16, seed=10)
+    tight = 0.5 * gaussian(800, 0.0, 1.0, d=16, seed=12)
+    assert metrics.precision_recall(real16, tight)[1] < 0.1
+    density, coverage = metrics.density_coverage(real16, tight)
+    assert density > 3.0 and coverage > 0.9
+    # collapsed onto one real point: a handful of real balls reached
+    density, coverage = metrics.density_coverage(real, real[:1] + 0.001 * gaussian(800, 0.0, 1.0, d=2, seed=13))
+    assert coverage < 0.02
+    assert metrics.density_coverage(real, real + 20.0) == (0.0, 0.0)
+
+
 def test_attribute_coverage_shows_collapse():
     real = {"skin_tone": np.arange(700) % 7}
     collapsed = {"skin_tone": np.zeros(700, dtype=int)}
@@ -78,6 +96,8 @@ def test_too_few_samples_are_explained():
         metrics.frechet_distance(np.zeros((1, 4)), np.zeros((3, 4)))
     with pytest.raises(ValueError, match="with k=5 needs more than 5 samples"):
         metrics.precision_recall(np.zeros((5, 2)), np.zeros((10, 2)))
+    with pytest.raises(ValueError, match="with k=5 needs more than 5 samples"):
+        metrics.density_coverage(np.zeros((5, 2)), np.zeros((10, 2)))
 
 
 def test_32_px_images_enter_the_feature_network_as_2x2_blocks_not_blurred():

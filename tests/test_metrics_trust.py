@@ -71,6 +71,23 @@ def test_a_collapsed_sample_has_low_coverage_and_low_recall(network, halves):
     assert fine["classes_produced"] > 0.9 and fine["total_variation"] < 0.15
 
 
+def test_coverage_separates_real_blurred_three_faces_and_collapsed(network, halves):
+    """Where recall reads 0 for everything but real avatars, coverage keeps an order:
+    real > blurred > three faces > one face, with the shipped generator near real."""
+    real, other = halves
+    reference = features.extract_features(network, real)
+    coverage = {name: metrics.density_coverage(reference, features.extract_features(network, images))[1]
+                for name, images in {"real": other, "blur": metrics.blur(other, 1),
+                                     "three": metrics.collapse(other, faces=3),
+                                     "one": metrics.collapse(other)}.items()}
+    assert coverage["real"] > 0.9 and coverage["blur"] < 0.6, coverage
+    assert coverage["three"] < 0.05 and coverage["one"] < coverage["three"], coverage
+    from ganlab import recipes
+    shipped = recipes.generate(recipes.load_shipped_generator(), 500, seed=100)
+    density, shipped_coverage = metrics.density_coverage(reference, features.extract_features(network, shipped))
+    assert shipped_coverage > 0.8 and shipped_coverage > coverage["blur"], shipped_coverage
+
+
 def test_the_shipped_network_recognises_the_committed_sample(network):
     sample = data.load_avatars(64, 64, seed=0, progress=False, workers=1)
     predicted = features.predict_attributes(network, sample.images)

@@ -114,8 +114,8 @@ def _run_features(args) -> int:
 def _add_evaluate_command(commands) -> None:
     command = commands.add_parser(
         "evaluate", help="measure generated images against the avatar data (Avatar-FID, KID, ...)",
-        description="Print Avatar-FID, KID, precision, recall and attribute coverage of generated "
-                    "images against real avatars. Avatar-FID uses the course's own feature "
+        description="Print Avatar-FID, KID, precision, recall, density, coverage and attribute "
+                    "coverage of generated images against real avatars. Avatar-FID uses the course's own feature "
                     "network: it is not comparable with Inception-FID from papers.")
     source = command.add_mutually_exclusive_group(required=True)
     source.add_argument("--checkpoint", type=Path, help="a run checkpoint (.npz), a saved generator (.keras) "
@@ -147,11 +147,11 @@ def _run_evaluate(args) -> int:
         generated = (data.load_image_folder(args.images, args.size).images if args.images is not None
                      else _sample_checkpoint(args.checkpoint, args.n, args.seed))
         results = metrics.evaluate(network, real, generated, progress=True)
-        coverage = results.pop("coverage")
+        attributes = results.pop("attributes")
         for name, value in results.items():
             print(f"{name:18} {value:10.4f}")
-        print("\n" + coverage.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        results["coverage"] = coverage.to_dict(orient="records")
+        print("\n" + attributes.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        results["attributes"] = attributes.to_dict(orient="records")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -279,10 +279,10 @@ def _evaluate_run(gan, config, run_dir: Path) -> None:
     from ganlab import recipes
 
     results = recipes.measure(gan, config)
-    coverage = results.pop("coverage")
+    attributes = results.pop("attributes")
     for name, value in results.items():
         print(f"{name:18} {value:10.4f}")
-    results["coverage"] = coverage.to_dict(orient="records")
+    results["attributes"] = attributes.to_dict(orient="records")
     (run_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
