@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from ganlab import data, models, training
 from ganlab.tooling import precision
+from ganlab.tooling.batches import to_unit_range
 
 
 def tiny_pair(conditions=None, normalization="batch"):
@@ -46,6 +47,29 @@ def test_d_steps_ema_and_penalties(avatars):
     after = gan.ema_generator.get_weights()
     assert any(not np.allclose(b, a) for b, a in zip(before, after)), "EMA weights must move"
     assert gan(tf.zeros((2, 8))).shape == (2, 32, 32, 3)  # samples come from the EMA generator
+
+
+def test_lazy_r1_applies_r1_times_k_on_every_kth_step_only(avatars):
+    batch = np.asarray(to_unit_range(avatars.images[:16]))
+
+    def discriminator_after(steps, r1_weight, r1_every):
+        keras.utils.set_random_seed(0)
+        gan = training.GAN(*tiny_pair(normalization=None), r1_weight=r1_weight, r1_every=r1_every)
+        gan.compile()
+        for _ in range(steps):
+            gan.train_on_batch(batch)
+        return gan.discriminator.get_weights()
+
+    def same(a, b):
+        return all(np.allclose(x, y, atol=1e-6) for x, y in zip(a, b))
+
+    # step 1 (discriminator iteration 0) is due: gamma 5 every 2 steps counts as gamma 10
+    assert same(discriminator_after(1, 5.0, 2), discriminator_after(1, 10.0, 1))
+    assert not same(discriminator_after(1, 5.0, 2), discriminator_after(1, 5.0, 1))
+    # step 2 is not: from there on the two runs part
+    assert not same(discriminator_after(2, 5.0, 2), discriminator_after(2, 10.0, 1))
+    with pytest.raises(ValueError, match="r1_every must be a positive integer"):
+        training.GAN(*tiny_pair(normalization=None), r1_weight=1.0, r1_every=0)
 
 
 def test_conditional_pair_trains_on_labelled_batches(avatars):
