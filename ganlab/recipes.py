@@ -1,8 +1,8 @@
 """Named training recipes (`Recipe`), a run's configuration (`RunConfig`), and building,
 loading, sampling and shipping the GAN they define.
 
-    config = run_settings("ns_r1", size=64, width=32)   # a RunConfig
-    gan = build_gan(config)                             # compiled, ready for training.train
+    config = run_settings("ns_r1_fast", size=64, width=32)  # a RunConfig
+    gan = build_gan(config)                                  # compiled, ready for training.train
     images = generate(load_generator("data/generator"), 16, seed=0)
 
 A run's RunConfig is stored in its checkpoints, so `sample`, `evaluate` and `--resume`
@@ -26,18 +26,22 @@ from ganlab.tooling import checkpoints, precision, shipped
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
-    """How a GAN is trained: its loss and penalties, the discriminator's normalisation, Adam's settings.
+    """How a GAN is trained: its loss and penalties, the discriminator's normalisation, the
+    generator's upsampling, Adam's settings.
 
     The fields are named as the arguments of `training.GAN` (loss, d_steps, ema_decay,
-    r1_weight, gp_weight) and `models.dcgan_discriminator` (normalization,
-    spectral_norm); one Adam setting (beta_1, beta_2) serves both networks.
+    r1_weight, r1_every, gp_weight), `models.dcgan_discriminator` (normalization,
+    spectral_norm) and `models.dcgan_generator` (upsample); one Adam setting (beta_1,
+    beta_2) serves both networks.
     """
 
     description: str
     loss: str = "non_saturating"
     normalization: str | None = None  # in the discriminator: "batch", "layer" or None
+    upsample: str = "transposed"  # in the generator: "transposed" or "nearest" (then a 3x3 convolution)
     spectral_norm: bool = False
     r1_weight: float = 0.0
+    r1_every: int = 1  # R1 on every k-th discriminator step only, weighted by k (lazy R1)
     gp_weight: float = 0.0
     ema_decay: float | None = None
     d_steps: int = 1
@@ -56,6 +60,12 @@ RECIPES = {
     "hinge_sn": Recipe("hinge loss, spectral norm in the discriminator, Adam 2e-4 / 4e-4 with betas "
                        "(0, 0.99), an exponential moving average (0.999) of the generator's weights",
                        loss="hinge", spectral_norm=True, discriminator_lr=4e-4, ema_decay=0.999),
+    # The default: ns_r1 with a five times higher learning rate and R1 on every 16th step
+    # (lazy R1, Karras et al. 2020). Measured in benchmarks/time_to_quality.py, one change at a time.
+    "ns_r1_fast": Recipe("non-saturating loss with an R1 penalty (gamma 1) on real images computed every "
+                         "16th step (weighted by 16), Adam 1e-3 with betas (0, 0.99), an exponential "
+                         "moving average (0.999) of the generator's weights",
+                         r1_weight=1.0, r1_every=16, ema_decay=0.999, generator_lr=1e-3, discriminator_lr=1e-3),
     # R1 on real images (Mescheder et al. 2018).
     "ns_r1": Recipe("non-saturating loss with an R1 penalty (gamma 1) on real images, Adam 2e-4 with "
                     "betas (0, 0.99), an exponential moving average (0.999) of the generator's weights",
@@ -71,7 +81,7 @@ RECIPES = {
                       loss="wasserstein", gp_weight=10.0, generator_lr=1e-4, discriminator_lr=1e-4,
                       beta_2=0.9, ema_decay=0.999),
 }
-DEFAULT_RECIPE = "ns_r1"  # measured best at 10 minutes (README: recipes compared)
+DEFAULT_RECIPE = "ns_r1_fast"  # measured best at 3 and 10 minutes (README: time to quality)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,6 +152,7 @@ def build_gan(config: RunConfig | dict) -> training.GAN:
                                                spectral_norm=recipe.spectral_norm, conditions=conditions)
     gan = training.GAN(generator, discriminator, loss=recipe.loss, d_steps=recipe.d_steps,
                        ema_decay=recipe.ema_decay, r1_weight=recipe.r1_weight, gp_weight=recipe.gp_weight,
+                       r1_every=recipe.r1_every,
                        conditions=tuple(conditions) if conditions else None, augment=config.augment)
     betas = dict(beta_1=recipe.beta_1, beta_2=recipe.beta_2)
     gan.compile(keras.optimizers.Adam(recipe.generator_lr, **betas),
@@ -155,7 +166,7 @@ def _as_config(config: RunConfig | dict) -> RunConfig:
 
 def _generator(config: RunConfig):
     return models.dcgan_generator(latent_dim=config.latent_dim, size=config.size, width=config.width,
-                                  conditions=config.conditions)
+                                  upsample=RECIPES[config.recipe].upsample, conditions=config.conditions)
 
 
 def load_generator(path: str | Path):
@@ -235,7 +246,7 @@ def load_shipped_generator(folder: str | Path | None = None):
 
 
 def generator_card(card: dict) -> str:
-    """The shipped generator's model card, made from its card.json."""
+    """The shipped generator's model card (its README.md), made from its card.json."""
     m, s = card["metrics"], card["settings"]
     return f"""# Model card: the shipped avatar generator
 
@@ -245,20 +256,23 @@ latent size {s["latent_dim"]}, batch {s["batch_size"]}, trained in {s["precision
 {s["n_images"]:,} avatars (seed {s["seed"]}). Notebooks load it with
 `ganlab.recipes.load_shipped_generator()` to show results without training.
 
-- Made by: `{card["command"]}` (here through `benchmarks/recipes.py {s["recipe"]} --minutes 10`,
-  which runs the same training)
+- Made by: `{card["command"]}`
 - Steps: {card["steps"]:,} in {card["minutes"]} minutes of wall time on the 2-core course machine
 - Weights: `generator.weights.h5` (SHA-256 `{card["sha256"]["generator.weights.h5"][:16]}...`, checked when loaded)
 
 Measured on 2,000 samples (latent seed 100) against 2,000 real avatars (seed 100):
 
-| Avatar-FID | KID | precision | recall | classes produced | skin tones | hair colours |
-|---|---|---|---|---|---|---|
-| {m["avatar_fid"]:.1f} | {m["kid_mean"]:.2f} ± {m["kid_std"]:.2f} | {m["precision"]:.3f} | {m["recall"]:.3f} | {m["classes_produced"]:.1%} | {m["skin_tone_produced"]:.0%} | {m["hair_color_produced"]:.0%} |
+| Avatar-FID | KID | precision | recall | density | coverage | classes produced | skin tones | hair colours |
+|---|---|---|---|---|---|---|---|---|
+| {m["avatar_fid"]:.1f} | {m["kid_mean"]:.2f} ± {m["kid_std"]:.2f} | {m["precision"]:.3f} | {m["recall"]:.3f} | {m["density"]:.2f} | {m["coverage"]:.3f} | {m["classes_produced"]:.1%} | {m["skin_tone_produced"]:.0%} | {m["hair_color_produced"]:.0%} |
 
 Avatar-FID is the course's own (see `data/feature_network/`), not comparable with
-Inception-FID. Recall 0 means the samples cover a tighter region than the real data:
-they are softer and less varied in detail than real avatars, as a 10-minute CPU run is.
+Inception-FID; two samples of real avatars score about 8. Recall stays far below real
+data's 0.94 for the course's generators: their samples sit closer together than real
+ones, so their own neighbourhoods are too small to reach real avatars. Coverage uses
+the real avatars' neighbourhoods only and is the measure of variety to read (real
+against real: about 0.97). Density above 1 means the samples crowd into the most
+common kinds of avatar.
 """
 
 
@@ -278,6 +292,8 @@ def measure(gan, config: RunConfig | dict, n: int = 2000, dtype: str = "float32"
     The generator (`rebuilt_generator`) and the feature network run in `dtype`. Real
     avatars: seed 100; latent vectors: seed 100. Returns `ganlab.metrics.evaluate`'s
     dictionary. The global dtype policy is left as it was.
+
+    Taught in 04_training.ipynb.
     """
     from ganlab import data, features, metrics
 

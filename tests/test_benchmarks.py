@@ -1,6 +1,7 @@
 """The throughput benchmark runs, and its reference is Keras' own layers (no timing here)."""
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -96,3 +97,47 @@ def test_an_experiment_and_a_vae_experiment_run_measure_and_ship_end_to_end(tmp_
             "tiny.json", "tiny.png", "tiny_vae.json", "tiny_vae.png"]
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+def test_time_to_quality_trains_measures_and_tabulates_every_system(tmp_path, monkeypatch, capsys):
+    """benchmarks/time_to_quality.py with seconds for minutes and a few images: every system
+    trains, is snapshotted at each budget, measured and recorded; the table has the ratios."""
+    ttq = _load("time_to_quality")
+    monkeypatch.setenv("GANLAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(ttq, "ROOT", tmp_path)
+    monkeypatch.setattr(ttq, "RESULTS", tmp_path / "results.json")
+    monkeypatch.setattr(ttq, "GRIDS", tmp_path / "grids")
+    monkeypatch.setattr(ttq, "N_IMAGES", 256)
+    monkeypatch.setattr(ttq, "N_MEASURE", 64)
+    try:
+        assert ttq.main(["--seeds", "0", "--minutes", "0.01", "0.02", "--precision", "float32"]) == 0
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    rows = json.loads((tmp_path / "results.json").read_text())
+    assert [(r["system"], r["minutes"]) for r in rows] == [
+        (system, minutes) for system in ttq.SYSTEMS for minutes in (0.01, 0.02)]
+    for row in rows:
+        assert row["steps"] >= 1 and row["seconds"] >= 60 * row["minutes"]
+        assert row["avatar_fid"] > 0 and 0 <= row["coverage"] <= 1
+        assert (tmp_path / row["grid"]).is_file()
+    printed = capsys.readouterr().out
+    assert "| keras_io | 0.02 | 1 |" in printed and "FID / ganlab" in printed
+    ratio = float(printed.split("| tf_tutorial | 0.02 |")[1].split("|")[-2])
+    fids = {r["system"]: r["avatar_fid"] for r in rows if r["minutes"] == 0.02}
+    assert ratio == pytest.approx(fids["tf_tutorial"] / fids["ganlab"], abs=0.01)
+
+
+def test_time_to_quality_variants_change_only_ganlab_and_name_unknown_settings():
+    ttq = _load("time_to_quality")
+    config = ttq.variant_config({"r1_weight": 0.1, "batch_size": 32}, seed=1, policy="float32")
+    from ganlab import recipes
+
+    assert config.batch_size == 32 and config.seed == 1 and config.size == 64
+    assert recipes.RECIPES[config.recipe].r1_weight == 0.1
+    assert recipes.RECIPES[config.recipe].loss == recipes.RECIPES[recipes.DEFAULT_RECIPE].loss
+    with pytest.raises(SystemExit, match="unknown setting.s. r2_weight"):
+        ttq.variant_config({"r2_weight": 1.0}, seed=0, policy="float32")
+    with pytest.raises(SystemExit, match="pass --systems ganlab"):
+        ttq.main(["--set", "r1_weight=0.1"])
+    assert ttq.parse_overrides(["ema_decay=null", "upsample=nearest"]) == {"ema_decay": None,
+                                                                          "upsample": "nearest"}
