@@ -42,6 +42,7 @@ def _training(results):
     assert results["steps"] == 40 and results["rows_logged"] == 40  # each step logged once
     assert results["resumed_from"] == 20 and results["frames"] >= 2
     assert results["recipe"] == "hinge_sn" and results["image_size"] == 32
+    assert results["avatar_fid"] > results["fid_floor"] > 0  # 40 steps are far from real avatars
 
 
 def _evaluating(results):
@@ -52,6 +53,9 @@ def _evaluating(results):
     collapsed = results["trust"]["real vs collapsed"]
     assert collapsed["precision"] > 0.99 and collapsed["recall"] < 0.05
     assert results["trust"]["real vs real"]["avatar_fid"] < results["trust"]["real vs blur 2px"]["avatar_fid"]
+    coverage = {name: row["coverage"] for name, row in results["trust"].items()}
+    assert coverage["real vs real"] > coverage["real vs blur 1px"] > coverage["real vs three faces"]
+    assert coverage["real vs three faces"] < 0.2 and coverage["real vs collapsed"] < 0.05  # 200 samples: large balls
     nearest = results["nearest_median"]
     assert nearest["memoriser"] < nearest["held-out real"] / 4  # copies sit on their training image
 
@@ -81,7 +85,7 @@ def _social_media(results):
 
 def _faq(results):
     assert results["n_samples"] == 300 and results["toy_steps"] == 400
-    assert set(results["comparison"]) == {"GAN", "VAE, same minutes", "VAE, same steps (recorded)"}
+    assert set(results["comparison"]) == {"GAN", "VAE, same minutes", "VAE, 2,080 steps (recorded)"}
     assert all(row["Avatar-FID"] > 0 for row in results["comparison"].values())
     errors = results["reconstruction_error"]
     assert errors["VAE, one pass"] < 0.1  # the encoder rebuilds held-out avatars
@@ -98,7 +102,7 @@ SMOKE_RUNS = {
     "02_loss_math": (dict(generated_mean=1.0, generator_steps=40, seed=1), _loss_math),
     "03_dense_generator_and_conv_discriminator": (
         dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
-    "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1,
+    "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1, n_measure=100,
                          run_dir="RUN_DIR"), _training),
     "05_evaluating_gans": (dict(n_samples=200, n_training=1000, seed=1), _evaluating),
     "06_challenges": (dict(toy_steps=100, check_every=50, seed=1), _challenges),
