@@ -7,6 +7,9 @@ for ganlab's default and two DCGANs a learner would otherwise pick, by one harne
     python benchmarks/time_to_quality.py --table --labels ganlab keras_io tf_tutorial
     python benchmarks/time_to_quality.py --systems ganlab --minutes 3 --set r1_every=4 --label lazy-r1
                                                          # a variant of the default, for the recipe search
+    python benchmarks/time_to_quality.py --systems ganlab --seeds 0 --minutes 3 10 30 60 --keep --label ganlab-long
+    python benchmarks/time_to_quality.py --ship ganlab-long 0 60 data/generator_60min
+                                                         # ship a kept snapshot, with its card
 
 Each run trains from scratch on the same 10,000 avatars (64 x 64, data seed 0) for the
 largest budget in --minutes; the clock starts with training (graph tracing included,
@@ -228,6 +231,35 @@ def append(row: dict) -> None:
     RESULTS.write_text(json.dumps(rows + [row], indent=1) + "\n")
 
 
+def ship(rows, label: str, seed: int, minutes: float, folder: Path) -> dict:
+    """Ship the checkpoint kept (--keep) for one recorded row as a generator with its card."""
+    from ganlab import recipes
+
+    found = [row for row in rows if (row["label"], row["seed"], row["minutes"]) == (label, seed, minutes)]
+    if not found or "checkpoint" not in found[-1]:
+        raise SystemExit(f"--ship: no row {label} seed {seed} at {minutes:g} min with a checkpoint in {RESULTS}; "
+                         "run it with --keep first.")
+    row = found[-1]
+    checkpoint = ROOT / row["checkpoint"]
+    if not checkpoint.is_file():
+        raise SystemExit(f"--ship: {checkpoint} is gone; run {row['command']!r} again.")
+    metrics = {key: row[key] for key in ("avatar_fid", "kid_mean", "kid_std", "precision", "recall", "density",
+                                         "coverage", "classes_produced", "total_variation", "skin_tone_produced",
+                                         "hair_color_produced", "hat_produced", "accessory_produced")}
+    name = Path(folder).name
+    longest = max(r["minutes"] for r in rows if (r["label"], r["seed"]) == (label, seed))
+    moment = (f"the end of a {longest:g}-minute run" if minutes == longest
+              else f"the {minutes:g}-minute snapshot of a run that went on to {longest:g} minutes")
+    about = (f"This is {moment}, shipped so that chapters 04 and 05 can show what training time buys beside "
+             f"the 10-minute generator in `data/generator/`. Load it with `ganlab.recipes.load_shipped_generator("
+             f"ganlab.recipes.SHIPPED.parent / \"{name}\")`.")
+    card = recipes.ship_generator(checkpoint, metrics, row["seconds"] / 60, folder=folder,
+                                  command=f"{row['command']} (seed {seed}'s {minutes:g}-minute snapshot)",
+                                  title=f"the default recipe after {minutes:g} minutes", about=about)
+    (Path(folder) / "README.md").write_text(recipes.generator_card(card), encoding="utf-8")
+    return card
+
+
 # ---- the table --------------------------------------------------------------------
 
 def table(rows, headline: str = "ganlab") -> str:
@@ -262,11 +294,19 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="also write each ganlab snapshot as a checkpoint (runs/time_to_quality/<row>/)")
     parser.add_argument("--table", action="store_true", help="print the recorded table and stop")
+    parser.add_argument("--ship", nargs=4, metavar=("LABEL", "SEED", "MINUTES", "FOLDER"),
+                        help="ship the snapshot kept for this recorded row into FOLDER, with its card, and stop")
     parser.add_argument("--labels", nargs="+", help="with --table: only these systems or variants")
     args = parser.parse_args(argv)
     rows = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     if args.table:
         print(table([row for row in rows if not args.labels or row["label"] in args.labels]))
+        return 0
+    if args.ship:
+        label, seed, minutes, folder = args.ship
+        card = ship(rows, label, int(seed), float(minutes), Path(folder))
+        print(f"shipped {label} seed {seed} at {minutes} min into {folder}: {card['steps']:,} steps, "
+              f"Avatar-FID {card['metrics']['avatar_fid']:.1f}")
         return 0
     if any(m <= 0 for m in args.minutes):
         raise SystemExit(f"--minutes must be positive; got {args.minutes}.")

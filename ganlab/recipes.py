@@ -214,15 +214,20 @@ def generate(generator, n: int, seed: int = 0, labels: dict | None = None) -> np
 
 
 SHIPPED = shipped.DATA / "generator"
+# The default recipe after 3, 10 and 60 minutes of training on the course machine: the
+# 10-minute generator is the one the chapters use; the others show what time buys.
+SHIPPED_BY_MINUTES = {3: shipped.DATA / "generator_3min", 10: SHIPPED, 60: shipped.DATA / "generator_60min"}
 _REMEDY = "restore it with git, or train one with `python -m ganlab train`"
 
 
 def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
-                   folder: str | Path | None = None, command: str | None = None) -> dict:
+                   folder: str | Path | None = None, command: str | None = None,
+                   title: str | None = None, about: str | None = None) -> dict:
     """Copy a run's (EMA) generator into data/generator/ (or `folder`) with a card.
 
     `command` is the exact command that made the run (default: the `train` command of
-    the shipped default generator).
+    the shipped default generator); `title` and `about` replace the model card's heading
+    ("the shipped avatar generator") and its sentence on how notebooks use it.
     """
     meta = checkpoints.read_meta(checkpoint)
     config = RunConfig.from_dict(meta["config"])
@@ -231,6 +236,7 @@ def ship_generator(checkpoint: str | Path, metrics: dict, minutes: float,
     card = {"settings": config.to_dict(), "steps": meta["step"], "minutes": round(minutes, 2), "metrics": metrics,
             "command": command or f"python -m ganlab train --run-dir RUN --recipe {config.recipe} "
                                   f"--size {config.size} --width {config.width} --minutes 10 --evaluate"}
+    card.update({key: value for key, value in (("title", title), ("about", about)) if value is not None})
     return shipped.save(Path(folder) if folder is not None else SHIPPED, {"generator": fresh}, card)
 
 
@@ -248,13 +254,14 @@ def load_shipped_generator(folder: str | Path | None = None):
 def generator_card(card: dict) -> str:
     """The shipped generator's model card (its README.md), made from its card.json."""
     m, s = card["metrics"], card["settings"]
-    return f"""# Model card: the shipped avatar generator
+    about = card.get("about", "Notebooks load it with `ganlab.recipes.load_shipped_generator()` to show "
+                              "results without training.")
+    return f"""# Model card: {card.get("title", "the shipped avatar generator")}
 
 The EMA generator of one run of the default recipe, `{s["recipe"]}` ({RECIPES[s["recipe"]].description}),
 DCGAN {s["size"]}x{s["size"]}, width {s["width"]},
 latent size {s["latent_dim"]}, batch {s["batch_size"]}, trained in {s["precision"]} on
-{s["n_images"]:,} avatars (seed {s["seed"]}). Notebooks load it with
-`ganlab.recipes.load_shipped_generator()` to show results without training.
+{s["n_images"]:,} avatars (seed {s["seed"]}). {about}
 
 - Made by: `{card["command"]}`
 - Steps: {card["steps"]:,} in {card["minutes"]} minutes of wall time on the 2-core course machine
@@ -267,9 +274,10 @@ Measured on 2,000 samples (latent seed 100) against 2,000 real avatars (seed 100
 | {m["avatar_fid"]:.1f} | {m["kid_mean"]:.2f} ± {m["kid_std"]:.2f} | {m["precision"]:.3f} | {m["recall"]:.3f} | {m["density"]:.2f} | {m["coverage"]:.3f} | {m["classes_produced"]:.1%} | {m["skin_tone_produced"]:.0%} | {m["hair_color_produced"]:.0%} |
 
 Avatar-FID is the course's own (see `data/feature_network/`), not comparable with
-Inception-FID; two samples of real avatars score about 8. Recall stays far below real
-data's 0.94 for the course's generators: their samples sit closer together than real
-ones, so their own neighbourhoods are too small to reach real avatars. Coverage uses
+Inception-FID; two samples of real avatars score about 8. Recall stays below real
+data's 0.94 for the course's generators, far below after short training: their samples
+sit closer together than real ones, so their own neighbourhoods are too small to reach
+real avatars. Coverage uses
 the real avatars' neighbourhoods only and is the measure of variety to read (real
 against real: about 0.97). Density above 1 means the samples crowd into the most
 common kinds of avatar.

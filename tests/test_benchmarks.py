@@ -110,7 +110,7 @@ def test_time_to_quality_trains_measures_and_tabulates_every_system(tmp_path, mo
     monkeypatch.setattr(ttq, "N_IMAGES", 256)
     monkeypatch.setattr(ttq, "N_MEASURE", 64)
     try:
-        assert ttq.main(["--seeds", "0", "--minutes", "0.01", "0.02", "--precision", "float32"]) == 0
+        assert ttq.main(["--seeds", "0", "--minutes", "0.01", "0.02", "--precision", "float32", "--keep"]) == 0
     finally:
         keras.mixed_precision.set_global_policy("float32")
     rows = json.loads((tmp_path / "results.json").read_text())
@@ -125,6 +125,21 @@ def test_time_to_quality_trains_measures_and_tabulates_every_system(tmp_path, mo
     ratio = float(printed.split("| tf_tutorial | 0.02 |")[1].split("|")[-2])
     fids = {r["system"]: r["avatar_fid"] for r in rows if r["minutes"] == 0.02}
     assert ratio == pytest.approx(fids["tf_tutorial"] / fids["ganlab"], abs=0.01)
+
+    # --ship turns a kept snapshot into a shipped generator with its card; a peer's row has none
+    from ganlab import recipes
+
+    assert ttq.main(["--ship", "ganlab", "0", "0.02", str(tmp_path / "shipped")]) == 0
+    card = json.loads((tmp_path / "shipped" / "card.json").read_text())
+    ganlab_row = next(r for r in rows if r["system"] == "ganlab" and r["minutes"] == 0.02)
+    assert card["metrics"]["avatar_fid"] == ganlab_row["avatar_fid"] and card["steps"] == ganlab_row["steps"]
+    assert "0.02-minute snapshot" in card["command"]
+    readme = (tmp_path / "shipped" / "README.md").read_text()
+    assert readme.startswith("# Model card: the default recipe after 0.02 minutes")
+    assert f"| {ganlab_row['avatar_fid']:.1f} |" in readme
+    assert recipes.generate(recipes.load_shipped_generator(tmp_path / "shipped"), 2, seed=0).shape == (2, 64, 64, 3)
+    with pytest.raises(SystemExit, match="no row keras_io seed 0 at 0.02 min with a checkpoint"):
+        ttq.main(["--ship", "keras_io", "0", "0.02", str(tmp_path / "nowhere")])
 
 
 def test_time_to_quality_variants_change_only_ganlab_and_name_unknown_settings():
