@@ -51,10 +51,12 @@ sample: $(INSTALLED)
 	$(BIN)/python -m ganlab data --n 64 --size 64 --seed 0 --workers 1 --preview data/sample/grid.png --export data/sample
 
 # Re-execute the chapters in place, top to bottom, as they are committed (make notebooks
-# NOTEBOOKS=notebooks/02_loss_math.ipynb for one). nbval in make test then re-checks them.
+# NOTEBOOKS=notebooks/02_loss_math.ipynb for one), timing each: the times go to
+# notebooks/run_times.json and from there into the chapters' headers, the README and the
+# workshop plan. nbval in make test then re-checks the chapters.
 NOTEBOOKS ?= notebooks/[0-9][0-9]_*.ipynb
 notebooks: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
+	$(BIN)/python benchmarks/chapter_times.py $(NOTEBOOKS)
 
 clean-cache:
 	rm -rf data/cache

@@ -12,6 +12,7 @@ Taught in 00_start_here.ipynb.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import sys
@@ -32,6 +33,18 @@ def setup(seed: int = 0) -> None:
     # warns about it, naming a file path that differs between machines.
     warnings.filterwarnings("ignore", message=r".*__array__ implementation doesn't accept a copy keyword",
                             category=DeprecationWarning)
+    # Sampling from several generators in a row (chapters 04 and 05 compare three) makes
+    # TensorFlow log that predict() was traced again for each new model: expected, not a fault.
+    tensorflow_log = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _RetracingNotice) for f in tensorflow_log.filters):
+        tensorflow_log.addFilter(_RetracingNotice())
+
+
+class _RetracingNotice(logging.Filter):
+    """Drops TensorFlow's "... triggered tf.function retracing" notice, and nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
 
 
 def _import_tensorflow_quietly() -> None:

@@ -23,6 +23,21 @@ def test_setup_imports_tensorflow_without_start_up_notices():
     assert "oneDNN" not in done.stderr and "cuda" not in done.stderr.lower()
 
 
+def test_setup_hides_only_tensorflows_retracing_notice(caplog):
+    import logging
+
+    from ganlab import course
+
+    course.setup(0)
+    course.setup(0)  # twice: still one filter
+    log = logging.getLogger("tensorflow")
+    assert sum(type(f).__name__ == "_RetracingNotice" for f in log.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        log.warning("5 out of the last 7 calls to <function f> triggered tf.function retracing. Tracing is expensive")
+        log.warning("something else went wrong")
+    assert [record.getMessage() for record in caplog.records] == ["something else went wrong"]
+
+
 SOLUTIONS = {
     "00.1": (lambda table, column, value: float((table[column] == value).mean()),
              lambda table, column, value: int((table[column] == value).sum())),

@@ -58,6 +58,9 @@ def _evaluating(results):
     assert coverage["real vs three faces"] < 0.2 and coverage["real vs collapsed"] < 0.05  # 200 samples: large balls
     nearest = results["nearest_median"]
     assert nearest["memoriser"] < nearest["held-out real"] / 4  # copies sit on their training image
+    by_minutes = results["fid_by_minutes"]
+    assert list(by_minutes) == ["3 min", "10 min", "60 min"]
+    assert by_minutes["3 min"] > by_minutes["60 min"]  # the shipped snapshots: more training, lower FID
 
 
 def _challenges(results):

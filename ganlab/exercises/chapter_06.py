@@ -25,7 +25,7 @@ def _amplification(amplification) -> str | None:
 def _rescue_of_the_fast_generator(answer) -> str | None:
     if not isinstance(answer, str):
         return "answer with a string: one of the run names in toy_table.index."
-    name = " ".join(answer.replace(".", " ").lower().split())
+    name = " ".join(answer.replace(".", " ").lower().replace("five", "5").split())
     if "5 d steps" in name:
         return None
     if "equal" in name or "time-scale" in name or "time scale" in name:
