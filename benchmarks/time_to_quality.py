@@ -10,6 +10,7 @@ for ganlab's default and two DCGANs a learner would otherwise pick, by one harne
     python benchmarks/time_to_quality.py --systems ganlab --seeds 0 --minutes 3 10 30 60 --keep --label ganlab-long
     python benchmarks/time_to_quality.py --ship ganlab-long 0 60 data/generator_60min
                                                          # ship a kept snapshot, with its card
+    python benchmarks/time_to_quality.py --real          # the floor: real avatars measured the same way
 
 Each run trains from scratch on the same 10,000 avatars (64 x 64, data seed 0) for the
 largest budget in --minutes; the clock starts with training (graph tracing included,
@@ -222,6 +223,26 @@ def run(system, seed, minutes, overrides, label, policy, reference, keep=False):
     return rows
 
 
+def measure_real(reference) -> dict:
+    """The floor: N_MEASURE more real avatars (the next ones of seed 100) measured exactly as
+    a system's samples are. No generator can score better than fresh real data."""
+    from ganlab import data, features, metrics
+
+    images = data.load_avatars(2 * N_MEASURE, SIZE, seed=100, progress=False).images[N_MEASURE:]
+    result = metrics.compare(reference, features.features_and_attributes(features.load_feature_network(), images,
+                                                                          progress=False))
+    result.pop("attributes")
+    row = {"system": "real", "label": "real", "seed": 100, "minutes": 0.0, "steps": 0, "seconds": 0.0,
+           "settings": {"images": f"avatars {N_MEASURE}-{2 * N_MEASURE - 1} of seed 100"},
+           **{k: round(float(v), 4) for k, v in result.items()}, "host": host(),
+           "date": datetime.date.today().isoformat(),
+           "command": "python benchmarks/time_to_quality.py " + " ".join(sys.argv[1:])}
+    append(row)
+    print(f"real vs real, {N_MEASURE:,} against {N_MEASURE:,}: Avatar-FID {row['avatar_fid']:.1f}, "
+          f"coverage {row['coverage']:.3f}, density {row['density']:.2f}", flush=True)
+    return row
+
+
 def host() -> str:
     return f"{os.cpu_count()} cores, {platform.machine()}, python {platform.python_version()}"
 
@@ -294,6 +315,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="also write each ganlab snapshot as a checkpoint (runs/time_to_quality/<row>/)")
     parser.add_argument("--table", action="store_true", help="print the recorded table and stop")
+    parser.add_argument("--real", action="store_true",
+                        help="measure fresh real avatars the same way (the floor), record them and stop")
     parser.add_argument("--ship", nargs=4, metavar=("LABEL", "SEED", "MINUTES", "FOLDER"),
                         help="ship the snapshot kept for this recorded row into FOLDER, with its card, and stop")
     parser.add_argument("--labels", nargs="+", help="with --table: only these systems or variants")
@@ -321,6 +344,9 @@ def main(argv=None) -> int:
     network = features.load_feature_network()
     real = data.load_avatars(N_MEASURE, SIZE, seed=100, progress=False).images
     reference = features.features_and_attributes(network, real, progress=False)
+    if args.real:
+        measure_real(reference)
+        return 0
     measured = []
     for system in args.systems:
         label = args.label or system

@@ -141,6 +141,11 @@ def test_time_to_quality_trains_measures_and_tabulates_every_system(tmp_path, mo
     with pytest.raises(SystemExit, match="no row keras_io seed 0 at 0.02 min with a checkpoint"):
         ttq.main(["--ship", "keras_io", "0", "0.02", str(tmp_path / "nowhere")])
 
+    # --real records the floor: fresh real avatars measured the same way
+    assert ttq.main(["--real"]) == 0
+    floor = json.loads((tmp_path / "results.json").read_text())[-1]
+    assert floor["label"] == "real" and floor["minutes"] == 0 and floor["avatar_fid"] < ganlab_row["avatar_fid"]
+
 
 def test_time_to_quality_variants_change_only_ganlab_and_name_unknown_settings():
     ttq = _load("time_to_quality")
