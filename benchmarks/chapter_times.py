@@ -65,12 +65,18 @@ def read_record() -> dict:
     return json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
 
 
+def _is_row_of(line: str, chapter: str) -> bool:
+    """Whether `line` is the markdown table row of `chapter` (named in its first two cells)."""
+    cells = line.split("|")
+    return line.startswith("|") and len(cells) > 3 and chapter in cells[1] + cells[2]
+
+
 def _table_row(text: str, chapter: str, column: int, value: str) -> str:
-    """Set cell `column` (0-based) of the markdown table row that names `chapter`."""
+    """Set cell `column` (0-based) of `chapter`'s row in the markdown tables of `text`."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        cells = line.split("|")
-        if line.startswith("|") and len(cells) > column + 1 and chapter in cells[1] + cells[2]:
+        if _is_row_of(line, chapter):
+            cells = line.split("|")
             cells[column + 1] = f" {value} "
             lines[index] = "|".join(cells)
     return "\n".join(lines)
@@ -82,8 +88,7 @@ def quoted_times(chapter: str) -> dict:
     header = HEADER.search(source)
     found = {"header": header.group(0)[len(header.group(1)):] if header else None}
     for name, path, column in (("readme", README, 2), ("workshop", WORKSHOP, 2)):
-        rows = [line.split("|") for line in path.read_text(encoding="utf-8").split("\n")
-                if line.startswith("|") and chapter in line]
+        rows = [line.split("|") for line in path.read_text(encoding="utf-8").split("\n") if _is_row_of(line, chapter)]
         found[name] = rows[0][column + 1].strip() if rows else None
     return found
 
@@ -94,9 +99,9 @@ def write_quoted_times(record: dict) -> None:
         path = NOTEBOOKS / f"{chapter}.ipynb"
         notebook = nbformat.read(path, as_version=4)
         first = notebook.cells[0]
-        updated = HEADER.sub(lambda m: m.group(1) + about(entry["seconds"]), first.source)
         if not HEADER.search(first.source):
             raise SystemExit(f"{path.name}: its first cell has no '**Run time:** about ...' line to update.")
+        updated = HEADER.sub(lambda m: m.group(1) + about(entry["seconds"]), first.source)
         if updated != first.source:
             first.source = updated
             nbformat.write(notebook, path)
