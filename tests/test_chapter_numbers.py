@@ -35,6 +35,8 @@ ALLOWED = {
         "0.055": "exercise 00.1's solution, checked by exercises.check",
     },
     "01_background_and_concepts": {"0.2": "the slope of Keras' leaky_relu, which the next cell uses by name"},
+    "02_loss_math": {number: "exercise 02.2's solution, checked by exercises.check"
+                     for number in ("0.357", "0.833", "1.183", "0.102")},
     "03_dense_generator_and_conv_discriminator": {
         "0.2": "TensorFlow 1's leaky-ReLU slope, the article's", "95%": "exercise 03.2's solution"},
     "04_training": {"1.386": "2 log 2, worked out in the prose", "0.001": "1 - 0.999 in the EMA's formula"},

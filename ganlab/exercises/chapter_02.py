@@ -27,15 +27,24 @@ def _discriminator_loss_from_probabilities(d_loss) -> str | None:
 
 
 @exercise("02.2")
-def _value_at_equilibrium(answer) -> str | None:
-    if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+def _value_at_the_best_discriminator(answer) -> str | None:
+    if not isinstance(answer, (int, float, np.floating)) or isinstance(answer, bool):
         return "the answer should be a number."
-    if abs(answer - math.log(4)) < 1e-3:
-        return "right size, wrong sign: log 0.5 is negative."
-    if abs(answer + math.log(4)) > 1e-3:
-        return (f"{answer} is not it. When p_g = p_data, D* is 0.5 everywhere: put D = 0.5 into "
-                "E[log D(x)] + E[log(1 - D(G(z)))].")
-    return None
+    p_data, p_generated = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    best = p_data / (p_data + p_generated)  # D* = p_data / (p_data + p_g), at A and at B
+    expected = float(np.sum(p_data * np.log(best) + p_generated * np.log(1 - best)))
+    jsd = (expected + math.log(4)) / 2
+    if abs(answer - expected) < 1e-3:
+        return None
+    if abs(answer + expected) < 1e-3:
+        return "right size, wrong sign: the logarithm of a probability is negative, and so is V here."
+    if abs(answer + math.log(4)) < 1e-3:
+        return ("-log 4 is V(D*, G) when p_g = p_data; this generator makes A too often, so "
+                "work out D*(A) and D*(B) from their formula first.")
+    if abs(answer - jsd) < 1e-3 or abs(answer - 2 * jsd) < 1e-3:
+        return "that is the JSD (or twice it); V(D*, G) = -log 4 + 2 JSD."
+    return (f"{answer} is not it. D*(x) = p_data(x) / (p_data(x) + p_g(x)) at x = A and at x = B; "
+            "then V = the sum over A and B of p_data(x) log D*(x) + p_g(x) log(1 - D*(x)).")
 
 
 @exercise("02.3")

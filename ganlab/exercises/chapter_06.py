@@ -22,15 +22,17 @@ def _amplification(amplification) -> str | None:
 
 
 @exercise("06.2")
-def _rescue_of_the_fast_generator(answer) -> str | None:
-    if not isinstance(answer, str):
-        return "answer with a string: one of the run names in toy_table.index."
-    name = " ".join(answer.replace(".", " ").lower().replace("five", "5").split())
-    if "5 d steps" in name:
+def _cost_of_extra_discriminator_steps(answer) -> str | None:
+    if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        return "the answer should be a number: how many times the compute of one equal-rates step."
+    expected = (5 + 1) / (1 + 1)  # rescued step: 5 D updates + 1 G update; equal rates: 1 + 1
+    if abs(answer - expected) < 1e-6:
         return None
-    if "equal" in name or "time-scale" in name or "time scale" in name:
-        return ("that run does rescue training, but by lowering the generator's learning rate to 1e-3. "
-                "Which run kept the generator at 5e-3?")
-    if "faster than d" in name and "steps" not in name:
-        return "that is the run that collapsed, not its rescue."
-    return "that run did not keep the generator at 5e-3 or did not rescue it; look at the table's first rows."
+    if abs(answer - 5) < 1e-6:
+        return ("5 compares the discriminator updates alone. Count the generator update too, in "
+                "both runs.")
+    if abs(answer - 6) < 1e-6:
+        return ("6 is the cost of a rescued step in units of one update; divide by the cost of an "
+                "equal-rates step, which has two updates.")
+    return ("count updates: a rescued step makes 5 discriminator updates and 1 generator update, "
+            "an equal-rates step 1 and 1; divide the two counts.")
