@@ -24,8 +24,7 @@ def setup(seed: int = 0) -> None:
 
     Taught in 00_start_here.ipynb (every chapter begins with it).
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO and WARNING lines
-    _import_tensorflow_quietly()
+    import_tensorflow_quietly()
     import keras
 
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
@@ -47,7 +46,15 @@ class _RetracingNotice(logging.Filter):
         return "triggered tf.function retracing" not in record.getMessage()
 
 
-def _import_tensorflow_quietly() -> None:
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow and Keras without their C++ start-up lines on stderr.
+
+    TensorFlow prints them (oneDNN, CUDA drivers, CPU features) through absl before its
+    log level applies, so `TF_CPP_MIN_LOG_LEVEL` alone does not hide them; stderr is
+    pointed at /dev/null for the import only. Later C++ lines below FATAL are hidden by
+    the log level, set here unless the user set it. Used by `setup()` and the command line.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO, WARNING and ERROR lines
     if "tensorflow" in sys.modules:
         return
     sys.stderr.flush()

@@ -100,3 +100,26 @@ def test_options_come_from_a_config_file_and_the_command_line_wins(tmp_path, cac
     with pytest.raises(SystemExit):
         cli.main(["train", "--config", str(config), "--run-dir", str(tmp_path / "other"), "--steps", "2"])
     assert "invalid choice: 48" in capsys.readouterr().err
+
+
+def test_the_command_line_prints_no_tensorflow_log_lines_and_says_where_it_trains(tmp_path):
+    """TensorFlow's C++ start-up lines ('I0000 ... oneDNN custom operations', 'E0000 ...
+    failed call to cuInit') read as errors to a newcomer; the CLI hides them and says in
+    one plain line where it trains instead."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    environment["GANLAB_CACHE"] = str(tmp_path / "cache")
+    result = subprocess.run([sys.executable, "-m", "ganlab", "train", "--run-dir", str(tmp_path / "run"),
+                             "--steps", "2", *TINY], capture_output=True, text=True, timeout=300,
+                            env=environment)
+    assert result.returncode == 0, result.stderr
+    log_lines = [line for line in result.stderr.replace("\r", "\n").splitlines()
+                 if re.match(r"[IWEF]\d{4} ", line) or "absl" in line or "oneDNN" in line
+                 or "cpu_feature_guard" in line or "cuda" in line.lower()]
+    assert not log_lines, log_lines
+    assert re.search(r"^training on (the CPU \(\d+ cores; no GPU found\)|\d+ GPUs?), precision float32$",
+                     result.stdout, re.MULTILINE), result.stdout

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from ganlab import data, plots
+from ganlab import course, data, plots
 from ganlab.tooling import checks
 
 
 def main(argv: list[str] | None = None) -> int:
+    course.import_tensorflow_quietly()  # before any command: TensorFlow's C++ start-up lines
     parser = argparse.ArgumentParser(prog="python -m ganlab",
                                      description="Tools of the ganlab GAN course.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -261,7 +262,7 @@ def _run_train(args) -> int:
         config = recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment,
                                       batch_size=args.batch_size, n_images=args.n_images, seed=args.seed,
                                       precision=precision.choose_precision(args.precision))
-    precision.choose_precision(config.precision or "auto")
+    print(precision.device_line(precision.choose_precision(config.precision or "auto")))
     avatars = data.load_avatars(config.n_images, config.size, config.seed)
     gan = recipes.build_gan(config)
     step = training.train(gan, avatars.images, steps=args.steps, batch_size=config.batch_size,

@@ -8,6 +8,7 @@ Taught in 04_training.ipynb.
 from __future__ import annotations
 
 import contextlib
+import os
 
 import keras
 import tensorflow as tf
@@ -55,6 +56,15 @@ def detect_precision(cpu_flags: set[str] | None = None, has_gpu: bool | None = N
     if flags & {"avx512_bf16", "amx_bf16"}:
         return "mixed_bfloat16"
     return "float32"
+
+
+def device_line(policy: str) -> str:
+    """One plain line on where training runs, for the command line: what TensorFlow's
+    start-up log lines (hidden there) would otherwise say in their own words."""
+    gpus = tf.config.list_physical_devices("GPU")
+    where = (f"{len(gpus)} GPU{'s' if len(gpus) > 1 else ''}" if gpus else
+             f"the CPU ({os.cpu_count()} cores; no GPU found)")
+    return f"training on {where}, precision {policy}"
 
 
 def _cpu_flags() -> set[str]:
