@@ -25,9 +25,7 @@ $(INSTALLED): pyproject.toml
 # and metrics.json into runs/demo/run/. Run again, it continues the same run.
 DEMO_MINUTES ?= 3
 demo: $(INSTALLED)
-	$(BIN)/python -m ganlab data --n 10000 --size 64 --seed 0 --preview runs/demo/avatars.png
-	$(BIN)/python -m ganlab train --run-dir runs/demo/run --minutes $(DEMO_MINUTES) --evaluate \
-		$$(ls runs/demo/run/checkpoint-*.npz > /dev/null 2>&1 && echo --resume)
+	$(BIN)/python -m ganlab demo --minutes $(DEMO_MINUTES)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

@@ -134,3 +134,33 @@ def test_sample_and_evaluate_take_the_shipped_generator_folder(tmp_path, capsys,
     assert out.is_file() and "8 images" in capsys.readouterr().out
     assert cli.main(["evaluate", "--checkpoint", str(REPO / "data/generator"), "--n", "40"]) == 0
     assert "avatar_fid" in capsys.readouterr().out
+
+
+def test_demo_renders_then_trains_and_carries_on_an_existing_run(tmp_path, monkeypatch):
+    """`python -m ganlab demo` is `make demo` without make: the data command, then the
+    train command with --evaluate, adding --resume once the run has a checkpoint."""
+    import argparse
+
+    from ganlab.tooling import checkpoints
+
+    calls = []
+    monkeypatch.setattr(cli, "main", lambda argv: calls.append(argv) or 0)
+    demo = argparse.Namespace(minutes=0.5, folder=tmp_path / "demo")
+    assert cli._run_demo(demo) == 0
+    assert calls[0] == ["data", "--n", "10000", "--size", "64", "--seed", "0",
+                        "--preview", str(tmp_path / "demo" / "avatars.png")]
+    assert calls[1] == ["train", "--run-dir", str(tmp_path / "demo" / "run"), "--minutes", "0.5", "--evaluate"]
+
+    monkeypatch.setattr(checkpoints, "latest_checkpoint", lambda folder: tmp_path / "checkpoint-00000200.npz")
+    calls.clear()
+    assert cli._run_demo(demo) == 0
+    assert calls[1][-1] == "--resume"
+
+
+@pytest.mark.parametrize("minutes, message", [("0", "--minutes: must be more than 0, got 0"),
+                                               ("-2", "--minutes: must be more than 0, got -2"),
+                                               ("three", "--minutes: must be a number, got 'three'")])
+def test_demo_refuses_a_time_that_is_not_a_positive_number(minutes, message):
+    result = run_module("demo", "--minutes", minutes)
+    assert result.returncode == 2
+    assert message in result.stderr

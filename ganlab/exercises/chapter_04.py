@@ -20,6 +20,8 @@ def _resume_step(answer) -> str | None:
 
 @exercise("04.2")
 def _second_pass(answer) -> str | None:
+    if isinstance(answer, str):
+        answer = answer.strip().strip("'\"").lower()
     if answer not in ("tape", "updated", "both"):
         return 'answer with "tape", "updated" or "both".'
     if answer == "tape":

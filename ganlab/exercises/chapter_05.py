@@ -17,9 +17,9 @@ def _fid_in_one_dimension(fid_1d) -> str | None:
         got = float(fid_1d(*arguments))
         if abs(got - expected) > 1e-9:
             m1, s1, m2, s2 = arguments
-            hint = ("with equal means the distance comes from the spreads alone; the covariance terms "
+            hint = ("With equal means the distance comes from the spreads alone; the covariance terms "
                     "use variances s**2, and the cross term (s1**2 * s2**2) ** 0.5." if m1 == m2 else
-                    "the mean term is the squared difference of the means.")
+                    "The mean term is the squared difference of the means.")
             return f"fid_1d{arguments} returned {got:g}. {hint}"
     return None
 

@@ -39,7 +39,15 @@ def check(name: str, answer) -> None:
     if problem is None:
         print(f"Exercise {name}: correct.")
     else:
-        print(f"Exercise {name}: not yet. {problem[:1].upper()}{problem[1:]}")
+        print(f"Exercise {name}: not yet. {_sentence(problem)}")
+
+
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter, unless it starts with a name from code (fid_1d(...))."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if any(mark in first for mark in "(_.`'\""):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def whole_number(answer) -> str | None:
