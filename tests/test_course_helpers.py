@@ -122,3 +122,26 @@ def test_multiply_adds_count_dense_and_convolution_layers():
     transposed = 4 * 4 * 4 * 4 * 2 * 4      # input positions x kernel x out x in
     dense = 8 * 8 * 2 * 5
     assert anatomy.multiply_adds(model) == conv + transposed + dense
+
+
+def test_every_exercise_is_stated_and_checked_in_its_chapter():
+    """Each checker's exercise has its statement ('**Exercise 02.3.**') in a markdown cell
+    of its chapter, before the code cell that checks it: a check cell without a question
+    is unanswerable."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from ganlab.exercises.registry import CHECKERS
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    for name in CHECKERS:
+        chapter = next(notebooks.glob(f"{name[:2]}_*.ipynb"))
+        cells = nbformat.read(chapter, as_version=4).cells
+        stated = [i for i, cell in enumerate(cells) if cell.cell_type == "markdown"
+                  and re.search(rf"^\*\*Exercise {re.escape(name)}\.\*\*", cell.source, re.MULTILINE)]
+        checked = [i for i, cell in enumerate(cells) if cell.cell_type == "code"
+                   and f'exercises.check("{name}"' in cell.source]
+        assert len(stated) == 1 and len(checked) == 1, (name, stated, checked)
+        assert stated[0] < checked[0], name

@@ -36,6 +36,8 @@ def _value_at_the_best_discriminator(answer) -> str | None:
     jsd = (expected + math.log(4)) / 2
     if abs(answer - expected) < 1e-3:
         return None
+    if abs(answer - expected) < 0.01:
+        return f"close: {answer} agrees to two decimals; give at least three."
     if abs(answer + expected) < 1e-3:
         return "right size, wrong sign: the logarithm of a probability is negative, and so is V here."
     if abs(answer + math.log(4)) < 1e-3:
