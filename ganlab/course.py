@@ -24,6 +24,11 @@ def setup(seed: int = 0) -> None:
 
     Taught in 00_start_here.ipynb (every chapter begins with it).
     """
+    # oneDNN picks its bfloat16 kernels by CPU: with AMX (Xeon since Sapphire Rapids) they
+    # round differently from AVX-512's, and a trained detector or a long search ends
+    # elsewhere. Capping at AVX-512 makes the stored outputs reproduce on both kinds of
+    # course machine (a little slower on AMX); CPUs without AVX-512 are not affected.
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
     import_tensorflow_quietly()
     import keras
 

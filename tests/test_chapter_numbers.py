@@ -34,7 +34,9 @@ ALLOWED = {
         "0.8": "exercise 00.2's solution, checked by exercises.check",
         "0.055": "exercise 00.1's solution, checked by exercises.check",
     },
-    "01_background_and_concepts": {"0.2": "the slope of Keras' leaky_relu, which the next cell uses by name"},
+    "01_background_and_concepts": {"0.2": "the slope of Keras' leaky_relu, which the next cell uses by name",
+                                   "0.3": "read off the colour scale of the figure above it",
+                                   "0.7": "read off the colour scale of the figure above it"},
     "02_loss_math": {number: "exercise 02.2's solution, checked by exercises.check"
                      for number in ("0.357", "0.833", "1.183", "0.102")},
     "03_dense_generator_and_conv_discriminator": {
@@ -65,10 +67,30 @@ def _outputs_and_code(notebook) -> str:
     return "\n".join(shown)
 
 
+SHOWN_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _shown_values(shown: str) -> list[float]:
+    return [float(text.replace(",", "")) for text in SHOWN_NUMBER.findall(shown) if text.replace(",", "")[-1:].isdigit()]
+
+
+def _is_shown(number: str, values: list[float]) -> bool:
+    """Whether a cell shows `number` as the prose rounds it: some shown value rounds to it
+    at the prose's decimals (0.26 for 0.2607, not 0.03 for 0.0396), or, for a percentage,
+    some fraction does at two more decimals (89.3% for 0.893)."""
+    percent = number.endswith("%")
+    text = number.rstrip("%").replace(",", "")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    target = float(text)
+    scales = (1, 100) if percent else (1,)
+    half_unit = 0.5 * 10 ** -decimals + 1e-9  # 101.9 for a table's 101.95 of 101.947, too
+    return any(abs(value * scale - target) <= half_unit for value in values for scale in scales)
+
+
 def unshown_numbers(path: Path) -> list[tuple[int, str]]:
     """(cell index, number) for each number in a markdown cell that no output or code shows."""
     notebook = nbformat.read(path, as_version=4)
-    shown = _outputs_and_code(notebook)
+    values = _shown_values(_outputs_and_code(notebook))
     missing = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "markdown":
@@ -78,20 +100,9 @@ def unshown_numbers(path: Path) -> list[tuple[int, str]]:
             prose = pattern.sub(" ", prose)
         for match in NUMBER.finditer(prose):
             number = re.sub(r"\s", "", match.group(1))
-            if not any(form in shown for form in _forms(number)):
+            if not _is_shown(number, values):
                 missing.append((index, number))
     return missing
-
-
-def _forms(number: str) -> set[str]:
-    """The ways a cell may print `number`: as written, and a percentage as a fraction
-    with two more decimals (89.3% as 0.893, 44% as 0.44), as tables print shares."""
-    forms = {number, number + "%"}
-    if number.endswith("%"):
-        percent = number[:-1].replace(",", "")
-        decimals = len(percent.split(".")[1]) if "." in percent else 0
-        forms.add(f"{float(percent) / 100:.{decimals + 2}f}")
-    return forms
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -115,6 +126,15 @@ def test_the_check_finds_an_unshown_number_and_passes_a_shown_one(tmp_path):
     code.outputs[0]["text"] = "19.6 0.125\n"
     nbformat.write(notebook, tmp_path / "chapter.ipynb")
     assert unshown_numbers(tmp_path / "chapter.ipynb") == [(1, "22.4")]  # 12.5% printed as a fraction
+
+
+def test_a_number_counts_as_shown_only_as_the_prose_rounds_it(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("print(error, gap)")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.0396 0.2607\n")]
+    notebook.cells = [code, nbformat.v4.new_markdown_cell("The gap is 0.26; the error about 0.03.")]
+    nbformat.write(notebook, tmp_path / "chapter.ipynb")
+    assert unshown_numbers(tmp_path / "chapter.ipynb") == [(1, "0.03")]  # 0.0396 is 0.04, not 0.03
 
 
 # ---- run times: measured by benchmarks/chapter_times.py, quoted in three places -----
