@@ -28,7 +28,10 @@ def setup(seed: int = 0) -> None:
     # round differently from AVX-512's, and a trained detector or a long search ends
     # elsewhere. Capping at AVX-512 makes the stored outputs reproduce on both kinds of
     # course machine (a little slower on AMX); CPUs without AVX-512 are not affected.
-    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
+    # oneDNN reads the cap once, so it is set only before TensorFlow is loaded: setting it
+    # later is useless, and in a process that already ran oneDNN it aborts the process.
+    if "tensorflow" not in sys.modules:
+        os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
     import_tensorflow_quietly()
     import keras
 

@@ -29,6 +29,7 @@ NOT_TAUGHT = {
     "avatars.normalize_weights": "load_avatars and exercise 00.2 check weights with it",
     "avatars.sample_labels": "load_avatars draws labels with it",
     "avatars.visible": "AvatarDataset.visible and the feature network's training",
+    "course.import_tensorflow_quietly": "course.setup and the command line (ganlab.tooling.cli) call it",
     "data.AvatarDataset": "what load_avatars returns (its methods are taught in 00)",
     "data.cache_path": "load_avatars' cache",
     "data.default_cache_dir": "load_avatars' cache",
