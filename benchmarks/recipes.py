@@ -5,7 +5,7 @@
 
 Trains one recipe on 10,000 avatars (always data seed 0), then measures 2,000 samples
 of the (EMA) generator against 2,000 real avatars (seed 100) with the course's metrics,
-and appends a row to benchmarks/recipes.json. `--seed` changes the initial weights and
+and appends a row to data/records/recipes.json (the record the chapters read). `--seed` changes the initial weights and
 the order of the batches; `--steps` trains that many steps instead of for `--minutes`.
 `--table` prints all rows as Markdown.
 """
@@ -21,7 +21,7 @@ import keras
 from ganlab import data, recipes, training
 from ganlab.tooling import precision
 
-RESULTS = Path(__file__).with_name("recipes.json")
+RESULTS = Path(__file__).resolve().parent.parent / "data" / "records" / "recipes.json"
 
 
 def coverage_row(result: dict) -> dict:

@@ -20,7 +20,7 @@ Afterwards every copy is measured the same way: 2,000 samples (latent seed 100) 
 density, coverage, attribute coverage), and a grid of 32 samples is written to
 runs/time_to_quality/. Every system trains without sample grids, checkpoints or logs
 (the harness's own, in `fit` or the peer's loop). Each measured copy appends a row to
-benchmarks/time_to_quality.json; a run killed halfway loses only itself. `--keep` also
+data/records/time_to_quality.json; a run killed halfway loses only itself. `--keep` also
 writes ganlab's snapshots as checkpoints (how the shipped generators are made).
 
 Systems: "ganlab" is `recipes.DEFAULT_RECIPE` at 64 px, width 32, batch 64, in the
@@ -48,7 +48,7 @@ import keras
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "time_to_quality.json"
+RESULTS = ROOT / "data" / "records" / "time_to_quality.json"
 GRIDS = ROOT / "runs" / "time_to_quality"
 SYSTEMS = ("ganlab", "keras_io", "tf_tutorial")
 N_IMAGES, SIZE, N_MEASURE = 10_000, 64, 2000

@@ -111,6 +111,7 @@ def environment_report() -> dict:
         "cpu cores": os.cpu_count(),
         "gpus": len(tensorflow.config.list_physical_devices("GPU")),
         "training precision": precision.detect_precision(),
+        "oneDNN kernels up to": os.environ.get("ONEDNN_MAX_CPU_ISA", "the CPU's best"),
     }
 
 
@@ -131,22 +132,42 @@ def write_results(path, results: dict) -> None:
     Path(path).write_text(json.dumps(results, indent=2, default=float) + "\n", encoding="utf-8")
 
 
-def load_experiment(name: str, folder="../data/experiments") -> tuple[dict, "np.ndarray"]:
+def load_experiment(name: str, folder=None) -> tuple[dict, "np.ndarray"]:
     """The record and the sample grid (RGB floats) that `benchmarks/experiments.py NAME` wrote.
 
-    `folder` is relative to the notebooks. Taught in 06_challenges.ipynb.
+    `folder` defaults to the records shipped with the course (data/experiments in a
+    checkout, or inside the installed package). Taught in 06_challenges.ipynb.
     """
     import json
     from pathlib import Path
 
     import matplotlib.pyplot as plt
 
-    folder = Path(folder)
+    from ganlab.tooling import shipped
+
+    folder = shipped.DATA / "experiments" if folder is None else Path(folder)
     if not (folder / f"{name}.json").is_file():
         raise FileNotFoundError(f"no recorded experiment {name!r} in {folder}; make it with "
                                 f"`python benchmarks/experiments.py {name}`.")
     record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     return record, plt.imread(folder / f"{name}.png")
+
+
+def load_record(name: str):
+    """A benchmark's record that the chapters quote (data/records/NAME.json), as JSON:
+    "time_to_quality" (benchmarks/time_to_quality.py) or "recipes" (benchmarks/recipes.py).
+
+    Taught in 04_training.ipynb.
+    """
+    import json
+
+    from ganlab.tooling import shipped
+
+    path = shipped.DATA / "records" / f"{name}.json"
+    if not path.is_file():
+        known = sorted(p.stem for p in path.parent.glob("*.json"))
+        raise FileNotFoundError(f"no record {name!r} in {path.parent}; the records are: {', '.join(known)}.")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def metrics_row(record: dict) -> dict:

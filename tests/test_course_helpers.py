@@ -162,3 +162,16 @@ def test_setup_caps_onednn_only_before_tensorflow_is_loaded():
                           capture_output=True, text=True, env=environment, timeout=120)
     assert first.stdout.split()[-1] == "AVX512_CORE_BF16", first.stderr
     assert late.stdout.split()[-1] == "None", late.stderr
+
+
+def test_records_and_experiments_are_found_through_the_package():
+    from ganlab import course
+    from ganlab.tooling import shipped
+
+    rows = course.load_record("time_to_quality")
+    assert rows and {"label", "minutes", "avatar_fid"} <= set(rows[0])
+    record, grid = course.load_experiment("ablation_ns_r1")  # no folder: the shipped records
+    assert record["steps"] == 2000 and grid.ndim == 3
+    assert (shipped.DATA / "experiments" / "ablation_ns_r1.json").is_file()
+    with pytest.raises(FileNotFoundError, match="the records are: recipes, time_to_quality"):
+        course.load_record("time_to_qualty")

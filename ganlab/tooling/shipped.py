@@ -17,7 +17,17 @@ import json
 import os
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "data"  # the shipped folders, in a source checkout
+
+
+def _data_folder() -> Path:
+    """data/ in a source checkout; else the copy a wheel installs as ganlab/course_data."""
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "generator").is_dir():
+        return checkout
+    return Path(__file__).resolve().parents[1] / "course_data"
+
+
+DATA = _data_folder()  # the shipped networks, the recorded experiments and records
 CARD = "card.json"
 
 
