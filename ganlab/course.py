@@ -24,14 +24,6 @@ def setup(seed: int = 0) -> None:
 
     Taught in 00_start_here.ipynb (every chapter begins with it).
     """
-    # oneDNN picks its bfloat16 kernels by CPU: with AMX (Xeon since Sapphire Rapids) they
-    # round differently from AVX-512's, and a trained detector or a long search ends
-    # elsewhere. Capping at AVX-512 makes the stored outputs reproduce on both kinds of
-    # course machine (a little slower on AMX); CPUs without AVX-512 are not affected.
-    # oneDNN reads the cap once, so it is set only before TensorFlow is loaded: setting it
-    # later is useless, and in a process that already ran oneDNN it aborts the process.
-    if "tensorflow" not in sys.modules:
-        os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
     import_tensorflow_quietly()
     import keras
 
@@ -111,7 +103,6 @@ def environment_report() -> dict:
         "cpu cores": os.cpu_count(),
         "gpus": len(tensorflow.config.list_physical_devices("GPU")),
         "training precision": precision.detect_precision(),
-        "oneDNN kernels up to": os.environ.get("ONEDNN_MAX_CPU_ISA", "the CPU's best"),
     }
 
 

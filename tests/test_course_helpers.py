@@ -147,23 +147,6 @@ def test_every_exercise_is_stated_and_checked_in_its_chapter():
         assert stated[0] < checked[0], name
 
 
-def test_setup_caps_onednn_only_before_tensorflow_is_loaded():
-    """The chapters' cap on oneDNN's kernels (stored outputs reproduce on AMX machines) is
-    set when setup() loads TensorFlow; set after oneDNN has run, it would abort the process."""
-    import os
-    import subprocess
-    import sys
-
-    environment = {key: value for key, value in os.environ.items() if key != "ONEDNN_MAX_CPU_ISA"}
-    show = "import os; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"
-    first = subprocess.run([sys.executable, "-c", f"from ganlab import course; course.setup(); {show}"],
-                           capture_output=True, text=True, env=environment, timeout=120)
-    late = subprocess.run([sys.executable, "-c", f"import tensorflow; from ganlab import course; course.setup(); {show}"],
-                          capture_output=True, text=True, env=environment, timeout=120)
-    assert first.stdout.split()[-1] == "AVX512_CORE_BF16", first.stderr
-    assert late.stdout.split()[-1] == "None", late.stderr
-
-
 def test_records_and_experiments_are_found_through_the_package():
     from ganlab import course
     from ganlab.tooling import shipped
