@@ -219,9 +219,10 @@ def default_cache_dir() -> Path:
     """`$GANLAB_CACHE`, else `data/cache` in a source checkout, else `~/.cache/ganlab`."""
     if os.environ.get("GANLAB_CACHE"):
         return Path(os.environ["GANLAB_CACHE"])
-    checkout_data = Path(__file__).resolve().parent.parent / "data"
-    if checkout_data.is_dir():
-        return checkout_data / "cache"
+    from ganlab.tooling import shipped
+
+    if shipped.IN_CHECKOUT:
+        return shipped.CHECKOUT_DATA / "cache"
     return Path.home() / ".cache" / "ganlab"
 
 

@@ -19,15 +19,11 @@ from pathlib import Path
 
 
 
-def _data_folder() -> Path:
-    """data/ in a source checkout; else the copy a wheel installs as ganlab/course_data."""
-    checkout = Path(__file__).resolve().parents[2] / "data"
-    if (checkout / "generator").is_dir():
-        return checkout
-    return Path(__file__).resolve().parents[1] / "course_data"
-
-
-DATA = _data_folder()  # the shipped networks, the recorded experiments and records
+CHECKOUT_DATA = Path(__file__).resolve().parents[2] / "data"  # a source checkout's data/ folder
+IN_CHECKOUT = (CHECKOUT_DATA / "generator").is_dir()
+# the shipped networks, the recorded experiments and records: data/ in a source checkout,
+# else the copy a wheel installs as ganlab/course_data
+DATA = CHECKOUT_DATA if IN_CHECKOUT else Path(__file__).resolve().parents[1] / "course_data"
 CARD = "card.json"
 
 
