@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test test-browser lab bench sample clean-cache notebooks help
+.PHONY: demo test test-browser lab bench sample clean-cache notebooks site help
 
 help:
 	@echo "make demo   render the avatar dataset, train the default GAN for 3 minutes (DEMO_MINUTES=10 for the full run)"
@@ -13,6 +13,7 @@ help:
 	@echo "make test-browser   only the browser tests (JupyterLab in headless Chromium; needs apt-get install chromium)"
 	@echo "make lab    open the course in JupyterLab"
 	@echo "make bench  run the benchmarks (prints figures against reference runs)"
+	@echo "make site   build the course website into website/_build/html (offline; open index.html)"
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "ganlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Run make PYTHON=python3.11 (or another 3.10+ interpreter).")'
@@ -58,3 +59,9 @@ notebooks: $(INSTALLED)
 
 clean-cache:
 	rm -rf data/cache
+
+# The course as a website: every chapter a page, built from the committed notebooks
+# without running them (website/build.py; Sphinx with myst-nb, MathJax copied in), so it
+# reads offline. Open website/_build/html/index.html, or serve the folder.
+site: $(INSTALLED)
+	$(BIN)/python website/build.py

@@ -161,8 +161,8 @@ class AvatarControls(ipywidgets.VBox):
 
     def __repr__(self) -> str:
         # What a saved notebook shows where the live widget cannot be drawn.
-        return ("[the avatar picker: run this notebook in JupyterLab (Run > Run All Cells) to choose "
-                "a skin tone, hair colour and accessory]")
+        # Under 110 characters: ipywidgets cuts a longer one short with an ellipsis.
+        return "[the avatar picker: run this notebook in JupyterLab to choose skin tone, hair colour, accessory]"
 
     def __init__(self, generator, seed: int = 0, max_seed: int = 999, scale: int = 4):
         from ganlab.avatars import ATTRIBUTES

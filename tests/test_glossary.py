@@ -17,7 +17,7 @@ def test_every_chapter_links_to_the_glossary_at_its_top():
 
 def test_the_glossary_is_alphabetical_and_its_chapter_links_exist():
     text = GLOSSARY.read_text(encoding="utf-8")
-    terms = re.findall(r"^### (.+)$", text, re.MULTILINE)
+    terms = re.findall(r"^## (.+)$", text, re.MULTILINE)
     assert len(terms) > 50
     assert terms == sorted(terms, key=str.casefold)
     assert len(set(term.casefold() for term in terms)) == len(terms)
