@@ -132,6 +132,17 @@ def test_precision_is_chosen_from_the_hardware(flags, gpu, expected):
         precision.choose_precision("bf16")
 
 
+def test_ganlab_precision_overrides_what_auto_detects(monkeypatch):
+    monkeypatch.setenv("GANLAB_PRECISION", "float32")
+    assert precision.detect_precision() == "float32"
+    # explicit flags (what a test or a caller states) are not overridden
+    assert precision.detect_precision(cpu_flags={"avx512_bf16"}, has_gpu=False) == "mixed_bfloat16"
+    monkeypatch.setenv("GANLAB_PRECISION", "bf16")
+    with pytest.raises(ValueError, match="GANLAB_PRECISION='bf16' is not a precision; set it to one of float32, "
+                                         "mixed_bfloat16, mixed_float16, or unset it"):
+        precision.detect_precision()
+
+
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
 def test_a_step_under_mixed_precision(avatars, policy):
     keras.mixed_precision.set_global_policy(policy)

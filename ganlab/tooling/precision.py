@@ -46,8 +46,22 @@ def dtype_policy(name: str):
         keras.mixed_precision.set_global_policy(previous)
 
 
+ENVIRONMENT_VARIABLE = "GANLAB_PRECISION"
+
+
 def detect_precision(cpu_flags: set[str] | None = None, has_gpu: bool | None = None) -> str:
-    """What "auto" picks on this machine, without setting it (see `choose_precision`)."""
+    """What "auto" picks on this machine, without setting it (see `choose_precision`).
+
+    The environment variable GANLAB_PRECISION (float32, mixed_bfloat16 or mixed_float16)
+    overrides the detection: `GANLAB_PRECISION=float32 make test` runs the course as a
+    CPU without bfloat16 units does.
+    """
+    forced = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if forced and cpu_flags is None and has_gpu is None:
+        if forced not in PRECISIONS or forced == "auto":
+            raise ValueError(f"{ENVIRONMENT_VARIABLE}={forced!r} is not a precision; set it to one of "
+                             f"{', '.join(p for p in PRECISIONS if p != 'auto')}, or unset it to detect one.")
+        return forced
     if has_gpu is None:
         has_gpu = bool(tf.config.list_physical_devices("GPU"))
     flags = _cpu_flags() if cpu_flags is None else cpu_flags

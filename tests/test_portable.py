@@ -1,0 +1,44 @@
+"""`make test-portable` (GANLAB_PORTABLE=1, the repository's conftest.py): on another kind
+of CPU, the cells tagged machine-dependent are run but not compared; nothing else changes."""
+
+import importlib.util
+import json
+
+import pytest
+
+from conftest import REPO
+
+spec = importlib.util.spec_from_file_location("ganlab_root_conftest", REPO / "conftest.py")
+root_conftest = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(root_conftest)
+CHAPTERS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+class FakeCellItem:  # what the hook reads of nbval's IPyNbCell
+    def __init__(self, tags):
+        self.cell = {"cell_type": "code", "metadata": {"tags": tags}, "source": ""}
+        self.options = {"check": True}
+
+
+@pytest.mark.parametrize("portable, expected", [("1", [False, True, True]), ("", [True, True, True])])
+def test_only_machine_dependent_cells_go_uncompared_and_only_in_portable_mode(monkeypatch, portable, expected):
+    monkeypatch.setenv("GANLAB_PORTABLE", portable)
+    items = [FakeCellItem(["machine-dependent"]), FakeCellItem(["parameters"]), FakeCellItem([])]
+    root_conftest.pytest_collection_modifyitems(None, items + [object()])  # other tests pass through
+    assert [item.options["check"] for item in items] == expected
+
+
+def _tagged(chapter):
+    cells = json.loads(chapter.read_text(encoding="utf-8"))["cells"]
+    return [cell for cell in cells if "machine-dependent" in cell["metadata"].get("tags", [])]
+
+
+def test_tagged_cells_are_the_live_toy_and_their_chapters_say_so():
+    tagged = {chapter.stem[:2]: len(_tagged(chapter)) for chapter in CHAPTERS if _tagged(chapter)}
+    assert tagged == {"01": 2, "06": 1, "08": 4}  # as the README's Performance section lists them
+    for chapter in CHAPTERS:
+        if _tagged(chapter):
+            cells = json.loads(chapter.read_text(encoding="utf-8"))["cells"]
+            text = "".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+            assert "make test-portable" in text, f"{chapter.name} does not say why its toy cells are not compared"
+            assert all(cell["cell_type"] == "code" for cell in _tagged(chapter))
