@@ -34,7 +34,7 @@ nb_mime_priority_overrides = [
 nb_merge_streams = True
 
 html_theme = "sphinx_book_theme"
-html_title = "ganlab: GANs, taught by generating avatars"
+html_title = "ganlab"
 html_static_path = ["_static"]
 html_css_files = ["ganlab.css"]
 html_theme_options = {

@@ -16,6 +16,7 @@ import http.server
 import importlib.util
 import json
 import os
+import re
 import sys
 import threading
 from html.parser import HTMLParser
@@ -228,6 +229,10 @@ def test_every_internal_link_and_anchor_of_the_site_resolves(built_site):
                     broken.append(f"{page.name}: {href} (no #{parts.fragment} in {target.name})")
     assert broken == []
     assert remote == [], "a page loads something from the network"
+    # `$$...$$` inside a paragraph that Markdown did not take as display math shows as
+    # stray dollar signs around an inline formula
+    stray = [page.name for page in pages if re.search(r'\$<span class="math|</span>\$', page.read_text(encoding="utf-8"))]
+    assert stray == [], "a formula is shown between literal dollar signs"
     chapter_pages = {page.stem for page in pages}
     assert {notebook.stem for notebook in NOTEBOOKS} <= chapter_pages
     assert {"index", "GLOSSARY", "workshop", "search"} <= chapter_pages
