@@ -30,7 +30,7 @@ nb_mime_priority_overrides = [
     ("html", "application/vnd.jupyter.widget-view+json", None),
     ("html", "application/vnd.jupyter.widget-state+json", None),
 ]
-# Long tables and logs of the chapters scroll instead of stretching the page.
+# A cell's printed lines show as one block, as in JupyterLab, not one block per write.
 nb_merge_streams = True
 
 html_theme = "sphinx_book_theme"
@@ -45,5 +45,5 @@ html_theme_options = {
 }
 html_last_updated_fmt = None
 html_show_sourcelink = False
-# Broken references to other pages fail the build (website/build.py turns warnings into errors).
-suppress_warnings = []
+# A broken reference to another page fails the build: website/build.py turns every
+# warning into an error.
