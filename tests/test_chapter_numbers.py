@@ -12,8 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import conftest
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-CHAPTERS = sorted(path.stem for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = [path.stem for path in conftest.CHAPTERS]
 
 NUMBER = re.compile(r"(?<![\w.,])(\d[\d,]*\.\d+(?:\s?%)?|\d[\d,]*\s?%)")
 NOT_FIGURES = [

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import nbformat
 
+from conftest import CHAPTERS
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 GLOSSARY = NOTEBOOKS / "GLOSSARY.md"
 
 
 def test_every_chapter_links_to_the_glossary_at_its_top():
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in CHAPTERS:
         assert "](GLOSSARY.md)" in nbformat.read(path, as_version=4).cells[0].source, path.name
 
 

@@ -10,9 +10,8 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import CHAPTERS
 
-CHAPTERS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _first_code_cell(chapter) -> str:

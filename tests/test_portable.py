@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from conftest import REPO
+from conftest import CHAPTERS, REPO
 
 spec = importlib.util.spec_from_file_location("ganlab_root_conftest", REPO / "conftest.py")
 root_conftest = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(root_conftest)
-CHAPTERS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 class FakeCellItem:  # what the hook reads of nbval's IPyNbCell
@@ -23,14 +22,14 @@ class FakeCellItem:  # what the hook reads of nbval's IPyNbCell
 @pytest.mark.parametrize("portable, expected", [("1", [False, True, True]), ("", [True, True, True])])
 def test_only_machine_dependent_cells_go_uncompared_and_only_in_portable_mode(monkeypatch, portable, expected):
     monkeypatch.setenv("GANLAB_PORTABLE", portable)
-    items = [FakeCellItem(["machine-dependent"]), FakeCellItem(["parameters"]), FakeCellItem([])]
+    items = [FakeCellItem([root_conftest.MACHINE_DEPENDENT]), FakeCellItem(["parameters"]), FakeCellItem([])]
     root_conftest.pytest_collection_modifyitems(None, items + [object()])  # other tests pass through
     assert [item.options["check"] for item in items] == expected
 
 
 def _tagged(chapter):
     cells = json.loads(chapter.read_text(encoding="utf-8"))["cells"]
-    return [cell for cell in cells if "machine-dependent" in cell["metadata"].get("tags", [])]
+    return [cell for cell in cells if root_conftest.MACHINE_DEPENDENT in cell["metadata"].get("tags", [])]
 
 
 def test_tagged_cells_are_the_live_toy_and_their_chapters_say_so():

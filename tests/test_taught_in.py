@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+import conftest
+
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = {path.stem[:2]: path.stem for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
+CHAPTERS = {path.stem[:2]: path.stem for path in conftest.CHAPTERS}
 # The first tier of the package docstring: the modules whose ideas the chapters teach.
 TEACHING = ("anatomy", "augment", "avatars", "course", "data", "detection", "exercises", "features",
             "folder", "latent", "loss_math", "losses", "metrics", "models", "plots", "recipes", "toy",
