@@ -83,8 +83,8 @@ def show_widgets_as_saved(notebook: dict) -> dict:
     return notebook
 
 
-def stage(staging: Path) -> list[str]:
-    """Write the site's sources into `staging`; returns the chapter names in order."""
+def stage(staging: Path) -> None:
+    """Write the site's sources into `staging` (website/_static is found through conf.py)."""
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -103,8 +103,6 @@ def stage(staging: Path) -> list[str]:
     index = re.sub(r"<!-- CHAPTERS:.*?-->", lambda _: table, index)
     index = re.sub(r"<!-- TOCTREE:.*?-->", lambda _: "\n".join(c.stem for c in chapters), index)
     (staging / "index.md").write_text(index, encoding="utf-8")
-    shutil.copytree(SITE / "_static", staging / "_static")
-    return [c.stem for c in chapters]
 
 
 def build(out: Path, staging: Path, quiet: bool = False) -> Path:
