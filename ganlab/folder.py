@@ -1,7 +1,9 @@
 """A folder of the learner's own images, made ready for training.
 
-Use it through `ganlab.data.load_image_folder`; `python -m ganlab evaluate --images DIR` reads
-generated images with it. No chapter trains on a folder yet.
+Use it through `ganlab.data.load_image_folder`; `python -m ganlab train --images DIR` trains
+on a folder with it, and `python -m ganlab evaluate --images DIR` reads generated images.
+
+Taught in 04_training.ipynb.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def load_image_folder(folder: str | os.PathLike, size: int = 64) -> ImageFolder:
     Raises:
         ValueError: unsupported size, or no usable image in the folder.
         FileNotFoundError / NotADirectoryError: `folder` is missing or is a file.
+
+    Taught in 04_training.ipynb.
     """
     checks.image_size(size)
     root = Path(folder)

@@ -93,6 +93,8 @@ class RunConfig:
     pair conditional: a generator fed labels with its noise, a projection discriminator.
     `augment` is a DiffAugment policy for the discriminator's inputs (`ganlab.augment`).
     `precision` is the dtype policy the run trains in, once chosen.
+    `images` is a folder of the learner's own images (an absolute path) to train on
+    instead of rendered avatars; `n_images` is then how many it held when the run began.
     """
 
     recipe: str = DEFAULT_RECIPE
@@ -105,6 +107,7 @@ class RunConfig:
     n_images: int = 10_000
     seed: int = 0
     precision: str | None = None
+    images: str | None = None
 
     def __post_init__(self):
         if self.recipe not in RECIPES:
@@ -114,6 +117,9 @@ class RunConfig:
                                                     for name, classes in self.conditions.items()})
         object.__setattr__(self, "conditions", self.conditions or None)
         object.__setattr__(self, "augment", ",".join(augment_policy(self.augment)) or None)
+        if self.images is not None and self.conditions:
+            raise ValueError("a folder of images has no labels, so a conditional run needs the "
+                             "rendered avatars: leave out the conditions or the image folder.")
 
     def to_dict(self) -> dict:
         """The JSON a checkpoint and a model card store (fields left unset are left out)."""
@@ -137,6 +143,79 @@ def run_settings(recipe: str = DEFAULT_RECIPE, size: int = 64, width: int = 32,
     Taught in 04_training.ipynb.
     """
     return RunConfig(recipe, size, width, latent_dim, conditions, augment, **run)
+
+
+def condition_sizes(names) -> dict[str, int]:
+    """{attribute: number of classes} for attribute names of the avatars, e.g.
+    ["skin_tone", "accessory"] -> {"skin_tone": 7, "accessory": 10}: the `conditions`
+    of a conditional run. An unknown name gets a message listing the known ones."""
+    from ganlab.avatars import ATTRIBUTES
+
+    names = [name.strip() for name in names if name.strip()]
+    unknown = [name for name in names if name not in ATTRIBUTES]
+    if unknown:
+        raise ValueError(f"unknown attribute {', '.join(map(repr, unknown))}; the avatars' attributes are: "
+                         f"{', '.join(ATTRIBUTES)}.")
+    if not names:
+        raise ValueError("name at least one attribute, e.g. skin_tone,hair_color,accessory.")
+    return {name: len(ATTRIBUTES[name]) for name in names}
+
+
+def training_data(config: RunConfig | dict):
+    """What a run trains on: (uint8 images [n, size, size, 3], labels or None).
+
+    The rendered avatars (`config.n_images` of them, seed `config.seed`), with
+    {attribute: class indices} for a conditional run; or, when `config.images` names a
+    folder, every image `ganlab.data.load_image_folder` reads there (it warns about the
+    files it skips) and no labels.
+    """
+    from ganlab import data
+
+    config = _as_config(config)
+    if config.images is not None:
+        return data.load_image_folder(config.images, config.size).images, None
+    avatars = data.load_avatars(config.n_images, config.size, config.seed)
+    labels = {name: avatars.label(name) for name in config.conditions} if config.conditions else None
+    return avatars.images, labels
+
+
+def conditions_of(generator) -> dict[str, int]:
+    """{attribute: number of classes} a conditional generator takes ({} if none), read
+    from its label inputs; class k of attribute a is `ganlab.avatars.ATTRIBUTES[a][k]`."""
+    from ganlab.avatars import ATTRIBUTES
+
+    if not isinstance(generator.input, dict):
+        return {}
+    return {name: len(ATTRIBUTES[name]) for name in ATTRIBUTES if name in generator.input}
+
+
+def labels_by_name(generator, chosen: dict[str, str], n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Class indices [n] for every label of a conditional generator, from class names.
+
+    `chosen` maps attributes to class names, e.g. {"skin_tone": "brown"}: all n images
+    get that class. Every label left out is drawn at random for each image (uniformly,
+    from `seed`). Unknown attributes or classes get a message listing the valid ones.
+    """
+    from ganlab.avatars import ATTRIBUTES
+
+    taken = conditions_of(generator)
+    if not taken and chosen:
+        raise ValueError("this generator is not conditional: it takes no labels; leave out --label.")
+    unknown = sorted(set(chosen) - set(taken))
+    if unknown:
+        raise ValueError(f"this generator takes no label {', '.join(map(repr, unknown))}; it takes: "
+                         f"{', '.join(taken)}.")
+    rng = np.random.default_rng(seed)
+    labels = {}
+    for name, classes in taken.items():
+        if name in chosen:
+            if chosen[name] not in ATTRIBUTES[name]:
+                raise ValueError(f"unknown {name} {chosen[name]!r}; the {name} classes are: "
+                                 f"{', '.join(ATTRIBUTES[name])}.")
+            labels[name] = np.full(n, ATTRIBUTES[name].index(chosen[name]), "int32")
+        else:
+            labels[name] = rng.integers(0, classes, n).astype("int32")
+    return labels
 
 
 def build_gan(config: RunConfig | dict) -> training.GAN:
@@ -300,14 +379,43 @@ def measure(gan, config: RunConfig | dict, n: int = 2000, dtype: str = "float32"
 
     The generator (`rebuilt_generator`) and the feature network run in `dtype`. Real
     avatars: seed 100; latent vectors: seed 100. Returns `ganlab.metrics.evaluate`'s
-    dictionary. The global dtype policy is left as it was.
+    dictionary. The global dtype policy is left as it was. A conditional generator is
+    asked for every class equally often (the real mix is close to uniform).
+
+    A run on a folder of images (`config.images`) is measured against that folder
+    instead: n of its images (all, if it holds fewer) against as many samples. The
+    attribute measures are left out, since the learner's images have no avatar
+    attributes; the feature network still sees them through features learnt on
+    avatars, so the numbers rank runs on the same folder and compare with nothing else.
 
     Taught in 04_training.ipynb.
     """
     from ganlab import data, features, metrics
 
-    real = data.load_avatars(n, _as_config(config).size, seed=100, progress=False).images
-    images = generate(rebuilt_generator(gan, config, dtype), n, seed=100)
+    config = _as_config(config)
+    if config.images is not None:
+        folder = data.load_image_folder(config.images, config.size).images
+        n = min(n, len(folder))
+        real = folder[np.sort(np.random.default_rng(100).permutation(len(folder))[:n])]
+    else:
+        real = data.load_avatars(n, config.size, seed=100, progress=False).images
+    generator = rebuilt_generator(gan, config, dtype)
+    images = generate(generator, n, seed=100, labels=balanced_labels(generator, n))
     with precision.dtype_policy(dtype):
         network = features.load_feature_network()
-    return metrics.evaluate(network, real, images)
+    results = metrics.evaluate(network, real, images)
+    if config.images is not None:
+        for key in ("classes_produced", "total_variation", "attributes"):
+            results.pop(key)
+    return results
+
+
+def balanced_labels(generator, n: int, seed: int = 100) -> dict[str, np.ndarray] | None:
+    """Each label of a conditional generator with every class equally often over n
+    images (as near as n allows), shuffled from `seed` for each label so that the
+    labels combine freely; None for an unconditional generator."""
+    taken = conditions_of(generator)
+    if not taken:
+        return None
+    rng = np.random.default_rng(seed)
+    return {name: rng.permutation(np.arange(n) % classes).astype("int32") for name, classes in taken.items()}

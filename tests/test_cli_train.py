@@ -123,3 +123,97 @@ def test_the_command_line_prints_no_tensorflow_log_lines_and_says_where_it_train
     assert not log_lines, log_lines
     assert re.search(r"^training on (the CPU \(\d+ cores; no GPU found\)|\d+ GPUs?), precision float32$",
                      result.stdout, re.MULTILINE), result.stdout
+
+
+def _folder_of_avatars(folder, n=40, size=32):
+    """n rendered avatars as PNG files, plus two files that are not images."""
+    from ganlab import data
+
+    folder.mkdir()
+    for index, image in enumerate(data.load_avatars(n, size, seed=5, progress=False).images):
+        Image.fromarray(image).save(folder / f"me_{index:02d}.png")
+    (folder / "broken.png").write_bytes(b"not a picture")
+    (folder / "notes.txt").write_text("my avatars")
+    return folder
+
+
+def test_train_on_a_folder_skips_broken_files_resumes_and_measures_against_the_folder(tmp_path, cache, capsys):
+    import json
+
+    folder = _folder_of_avatars(tmp_path / "mine")
+    run = tmp_path / "run"
+    with pytest.warns(UserWarning, match=r"skipped 2 of 42 file\(s\).*broken.png \(not an image\)"):
+        assert cli.main(["train", "--run-dir", str(run), "--steps", "2", "--images", str(folder), *TINY]) == 0
+    assert "training on 40 images" in capsys.readouterr().out
+    config = checkpoints.read_meta(checkpoints.latest_checkpoint(run))["config"]
+    assert config["images"] == str(folder.resolve()) and config["n_images"] == 40  # not --n-images 64
+
+    Image.open(folder / "me_00.png").save(folder / "me_40.png")  # the learner adds an image
+    with pytest.warns(UserWarning, match="skipped 2"):
+        assert cli.main(["train", "--run-dir", str(run), "--resume", "--steps", "4", "--evaluate"]) == 0
+    out = capsys.readouterr().out
+    assert "now holds 41 usable images; the run began with 40" in out
+    assert "compare these numbers between runs on the same folder only" in out
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["avatar_fid"] > 0 and 0 <= metrics["coverage"] <= 1
+    assert "attributes" not in metrics and "classes_produced" not in metrics  # avatar attributes only
+
+    folder.rename(tmp_path / "moved")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["train", "--run-dir", str(run), "--resume", "--steps", "6"])
+    assert stopped.value.code == 2 and "which is no longer there" in capsys.readouterr().err
+    assert checkpoints.latest_checkpoint(run).name == "checkpoint-00000004.npz", "nothing lost"
+
+
+def test_conditional_training_and_sampling_by_class_name(tmp_path, cache, capsys):
+    run = tmp_path / "run"
+    assert cli.main(["train", "--run-dir", str(run), "--steps", "2", "--conditions", "skin_tone,accessory",
+                     *TINY]) == 0
+    checkpoint = checkpoints.latest_checkpoint(run)
+    assert checkpoints.read_meta(checkpoint)["config"]["conditions"] == {"skin_tone": 7, "accessory": 10}
+    capsys.readouterr()
+
+    grid = tmp_path / "brown.png"
+    assert cli.main(["sample", "--checkpoint", str(checkpoint), "--n", "8", "--label", "skin_tone=brown",
+                     "--out", str(grid)]) == 0
+    assert "labels: skin_tone=brown, accessory drawn at random" in capsys.readouterr().out
+    assert grid.exists()
+
+    for args, message in (
+        (["sample", "--checkpoint", str(checkpoint), "--label", "skin_tone=purple"],
+         "unknown skin_tone 'purple'; the skin_tone classes are: pale, light, yellow, tanned, brown"),
+        (["sample", "--checkpoint", str(checkpoint), "--label", "eyes=happy"],
+         "this generator takes no label 'eyes'; it takes: skin_tone, accessory"),
+        (["sample", "--checkpoint", str(checkpoint), "--label", "skin_tone"], "must be ATTRIBUTE=CLASS"),
+        (["sample", "--checkpoint", str(checkpoint), "--label", "skin_tone=pale", "--label", "skin_tone=black"],
+         "each attribute may be given once"),
+        (["train", "--run-dir", str(tmp_path / "x"), "--steps", "2", "--conditions", "skin,hair", *TINY],
+         "unknown attribute 'skin', 'hair'; the avatars' attributes are: skin_tone, hair_color"),
+        (["train", "--run-dir", str(tmp_path / "x"), "--steps", "2", "--conditions", "skin_tone",
+          "--images", str(tmp_path), *TINY], "a folder of images has none"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(args)
+        assert stopped.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_sample_refuses_labels_for_a_generator_that_takes_none(tmp_path, cache, capsys):
+    run = tmp_path / "run"
+    assert cli.main(["train", "--run-dir", str(run), "--steps", "2", *TINY]) == 0
+    with pytest.raises(SystemExit):
+        cli.main(["sample", "--checkpoint", str(checkpoints.latest_checkpoint(run)), "--label", "skin_tone=pale"])
+    assert "this generator is not conditional" in capsys.readouterr().err
+
+
+def test_labels_by_name_gives_the_named_class_and_draws_the_rest():
+    generator = recipes.load_generator(recipes.shipped.DATA / "conditional_generator")
+    labels = recipes.labels_by_name(generator, {"skin_tone": "brown", "accessory": "sunglasses"}, 50, seed=3)
+    assert list(labels) == ["skin_tone", "hair_color", "accessory"]
+    assert set(labels["skin_tone"]) == {4} and set(labels["accessory"]) == {6}  # ATTRIBUTES order
+    assert len(set(labels["hair_color"])) > 5  # drawn at random over 10 colours
+    again = recipes.labels_by_name(generator, {"skin_tone": "brown", "accessory": "sunglasses"}, 50, seed=3)
+    assert (again["hair_color"] == labels["hair_color"]).all()  # from the seed
+    balanced = recipes.balanced_labels(generator, 70)
+    assert all((sorted(set(v)) == list(range(k))) for v, k in zip(balanced.values(), (7, 10, 10)))
+    assert (balanced["hair_color"] != balanced["accessory"]).any()  # shuffled apart

@@ -43,6 +43,8 @@ def _training(results):
     assert results["resumed_from"] == 20 and results["frames"] >= 2
     assert results["recipe"] == "hinge_sn" and results["image_size"] == 32
     assert results["avatar_fid"] > results["fid_floor"] > 0  # 40 steps are far from real avatars
+    assert results["folder_images"] == 80 and results["folder_steps"] == 4
+    assert results["folder_skipped"] == ["half_downloaded.png", "shopping_list.png"]
 
 
 def _evaluating(results):
@@ -106,7 +108,7 @@ SMOKE_RUNS = {
     "03_dense_generator_and_conv_discriminator": (
         dict(dense_steps=4, dcgan_steps=4, n_avatars=256, seed=1), _article_networks),
     "04_training": (dict(steps=40, manual_steps=3, n_avatars=256, recipe="hinge_sn", seed=1, n_measure=100,
-                         run_dir="RUN_DIR"), _training),
+                         run_dir="RUN_DIR", n_folder=80, folder_steps=4, folder_dir="FOLDER_DIR"), _training),
     "05_evaluating_gans": (dict(n_samples=200, n_training=1000, seed=1), _evaluating),
     "06_challenges": (dict(toy_steps=100, check_every=50, seed=1), _challenges),
     "07_social_media_applications": (dict(n_per_class=20, n_pairs=100, n_direction=400, n_shifted=100, n_detector=400,
@@ -120,10 +122,11 @@ SMOKE_RUNS = {
 def test_notebook_runs_with_other_parameters(name, tmp_path):
     parameters, check = SMOKE_RUNS[name]
     results_path = tmp_path / "results.json"
+    folders = {"RUN_DIR": str(tmp_path / "run"), "FOLDER_DIR": str(tmp_path / "images")}  # placeholders
     papermill.execute_notebook(
         str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"),
-        parameters={**{key: str(tmp_path / "run") if value == "RUN_DIR" else value
-                       for key, value in parameters.items()}, "results_path": str(results_path)},
+        parameters={**{key: folders.get(value, value) for key, value in parameters.items()},
+                    "results_path": str(results_path)},
         kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
     check(json.loads(results_path.read_text()))
 

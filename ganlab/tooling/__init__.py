@@ -7,5 +7,6 @@
   layers       the fused batch norm and minibatch standard deviation layers
   shipped      trained networks in data/, with card.json and checksums
   checks       argument checks
-  cli          `python -m ganlab data|train|sample|evaluate|features`
+  export       a trained generator as a .keras file, a SavedModel or ONNX, checked against Keras
+  cli          `python -m ganlab demo|data|train|sample|export|evaluate|features`
 """

@@ -1,9 +1,10 @@
-"""Command line: `python -m ganlab demo | data | train | sample | features | evaluate`."""
+"""Command line: `python -m ganlab demo | data | train | sample | export | features | evaluate`."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 import time
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_evaluate_command(commands)
     _add_train_command(commands)
     _add_sample_command(commands)
+    _add_export_command(commands)
     _add_demo_command(commands)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -162,10 +164,12 @@ def _run_evaluate(args) -> int:
 
 
 def _sample_checkpoint(path: Path, n: int, seed: int):
-    """n images from a run checkpoint (.npz), a saved generator (.keras) or a shipped folder."""
+    """n images from a run checkpoint (.npz), a saved generator (.keras) or a shipped
+    folder; a conditional generator is asked for every class equally often."""
     from ganlab import recipes
 
-    return recipes.generate(recipes.load_generator(path), n, seed)
+    generator = recipes.load_generator(path)
+    return recipes.generate(generator, n, seed, labels=recipes.balanced_labels(generator, n))
 
 
 def _add_train_command(commands) -> None:
@@ -174,8 +178,9 @@ def _add_train_command(commands) -> None:
 
     command = commands.add_parser(
         "train", help="train a GAN on the avatars (resumable)",
-        description="Train a GAN recipe on rendered avatars. Everything goes into --run-dir: "
-                    "checkpoints, sample grids, losses.csv/png, and metrics.json with --evaluate.")
+        description="Train a GAN recipe on rendered avatars, or on a folder of your own images "
+                    "(--images). Everything goes into --run-dir: checkpoints, sample grids, "
+                    "losses.csv/png, and metrics.json with --evaluate.")
     command.add_argument("--run-dir", type=Path, required=True, help="the run folder")
     command.add_argument("--resume", action="store_true",
                          help="continue the run in --run-dir from its last checkpoint, with its settings")
@@ -186,6 +191,12 @@ def _add_train_command(commands) -> None:
     command.add_argument("--minutes", type=float, default=None, help="stop after this wall time")
     command.add_argument("--batch-size", type=_positive, default=64)
     command.add_argument("--n-images", type=_positive, default=10_000, help="avatars to train on")
+    command.add_argument("--images", type=Path, default=None, metavar="FOLDER",
+                         help="train on every image in FOLDER (PNG, JPEG, WebP, GIF; subfolders too; "
+                              "unreadable files are skipped and named) instead of rendered avatars")
+    command.add_argument("--conditions", type=_names, default=None, metavar="NAMES",
+                         help="a conditional GAN: the attributes it is told, e.g. "
+                              "skin_tone,hair_color,accessory (then sample with --label)")
     command.add_argument("--seed", type=_non_negative, default=0, help="data and noise seed")
     command.add_argument("--precision", default="auto", choices=precision.PRECISIONS)
     command.add_argument("--augment", default=None, metavar="POLICY",
@@ -237,6 +248,8 @@ def _expand_config(argv: list[str], train_parser) -> list[str]:
             if not isinstance(value, bool):
                 raise ValueError(f"{path}: {key} must be true or false; got {value!r}.")
             expanded += [flag] if value else []
+        elif isinstance(value, list):  # conditions: [skin_tone, accessory]
+            expanded += [flag, ",".join(map(str, value))]
         else:
             expanded += [flag, str(value)]
     return [argv[0], *expanded, *rest]
@@ -259,14 +272,30 @@ def _run_train(args) -> int:
     if args.resume:
         config = recipes.RunConfig.from_dict(checkpoints.read_meta(latest)["config"])
         print(f"resuming {_shown(args.run_dir)} from {latest.name} with its settings: {config.to_dict()}")
+        if config.images is not None and not Path(config.images).is_dir():
+            raise FileNotFoundError(f"this run trains on the images in {config.images}, which is no longer "
+                                    "there: put the folder back to resume, or start a new run.")
+        images, labels = recipes.training_data(config)
+        if config.images is not None and len(images) != config.n_images:
+            print(f"note: {config.images} now holds {len(images)} usable images; the run began with "
+                  f"{config.n_images}. Training goes on with all {len(images)}.")
     else:
+        conditions = recipes.condition_sizes(args.conditions) if args.conditions is not None else None
+        folder = str(args.images.resolve()) if args.images is not None else None
+        if folder is not None and conditions:
+            raise ValueError("--conditions needs the avatars' labels, and a folder of images has none: "
+                             "leave out --conditions or --images.")
         config = recipes.run_settings(args.recipe, args.size, args.width, augment=args.augment,
-                                      batch_size=args.batch_size, n_images=args.n_images, seed=args.seed,
-                                      precision=precision.choose_precision(args.precision))
+                                      conditions=conditions, batch_size=args.batch_size, n_images=args.n_images,
+                                      seed=args.seed, precision=precision.choose_precision(args.precision),
+                                      images=folder)
+        images, labels = recipes.training_data(config)
+        if folder is not None:  # the count the run began with, for the record (--n-images is for avatars)
+            config = dataclasses.replace(config, n_images=len(images))
+            print(f"training on {len(images)} images from {_shown(args.images)}")
     print(precision.device_line(precision.choose_precision(config.precision or "auto")))
-    avatars = data.load_avatars(config.n_images, config.size, config.seed)
     gan = recipes.build_gan(config)
-    step = training.train(gan, avatars.images, steps=args.steps, batch_size=config.batch_size,
+    step = training.train(gan, images, labels, steps=args.steps, batch_size=config.batch_size,
                           run_dir=args.run_dir, seed=config.seed, config=config,
                           checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
                           max_seconds=None if args.minutes is None else args.minutes * 60)
@@ -281,10 +310,14 @@ def _evaluate_run(gan, config, run_dir: Path) -> None:
     from ganlab import recipes
 
     results = recipes.measure(gan, config)
-    attributes = results.pop("attributes")
+    attributes = results.pop("attributes", None)
+    if config.images is not None:
+        print(f"measured against the images of {config.images}, through the avatar feature network: "
+              "compare these numbers between runs on the same folder only")
     for name, value in results.items():
         print(f"{name:18} {value:10.4f}")
-    results["attributes"] = attributes.to_dict(orient="records")
+    if attributes is not None:
+        results["attributes"] = attributes.to_dict(orient="records")
     (run_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
@@ -297,6 +330,10 @@ def _add_sample_command(commands) -> None:
                          help="a run checkpoint (.npz), a .keras file or a shipped folder (data/generator)")
     command.add_argument("--n", type=_positive, default=64)
     command.add_argument("--seed", type=_non_negative, default=0, help="latent vector seed")
+    command.add_argument("--label", type=_label, action="append", default=[], metavar="ATTRIBUTE=CLASS",
+                         help="for a conditional generator: the class every image gets, by name, e.g. "
+                              "--label skin_tone=brown --label hair_color=black; labels left out "
+                              "are drawn at random for each image")
     command.add_argument("--out", type=Path, default=Path("runs/sample.png"))
     command.set_defaults(run=_run_sample)
 
@@ -306,9 +343,51 @@ def _run_sample(args) -> int:
 
     if args.out.suffix.lower() != ".png":
         raise ValueError(f"--out {str(args.out)!r} must be a .png file name.")
-    images = data.to_uint8(recipes.generate(recipes.load_generator(args.checkpoint), args.n, args.seed))
+    chosen = dict(args.label)
+    if len(chosen) < len(args.label):
+        raise ValueError("--label: each attribute may be given once.")
+    generator = recipes.load_generator(args.checkpoint)
+    labels = recipes.labels_by_name(generator, chosen, args.n, args.seed)
+    if labels:
+        free = [name for name in labels if name not in chosen]
+        print("labels: " + ", ".join([f"{name}={value}" for name, value in chosen.items()]
+                                     + [f"{name} drawn at random" for name in free]))
+    images = data.to_uint8(recipes.generate(generator, args.n, args.seed, labels=labels or None))
     path = plots.save_image_grid(images, args.out, columns=8, scale=2 if images.shape[1] <= 32 else 1)
     print(f"{args.n} images: {_shown(path)}")
+    return 0
+
+
+def _add_export_command(commands) -> None:
+    from ganlab.tooling import export
+
+    command = commands.add_parser(
+        "export", help="export a generator as a .keras file, a TensorFlow SavedModel or ONNX",
+        description="Write a trained generator in a format other programs load: keras (one .keras "
+                    "file), savedmodel (a TensorFlow SavedModel folder) or onnx (one .onnx file, for "
+                    "onnxruntime, also in a web browser). The export is loaded back and compared "
+                    "with the Keras generator on the same noise; a card (<out>.json) beside it "
+                    "lists its inputs, the class names of its labels and the comparison.")
+    command.add_argument("--checkpoint", type=Path, required=True,
+                         help="a run checkpoint (.npz), a .keras file or a shipped folder (data/generator)")
+    command.add_argument("--format", required=True, choices=list(export.FORMATS))
+    command.add_argument("--out", type=Path, default=None,
+                         help="where to write it (default runs/export/generator.keras, "
+                              "runs/export/generator_savedmodel or runs/export/generator.onnx); never overwritten")
+    command.set_defaults(run=_run_export)
+
+
+def _run_export(args) -> int:
+    from ganlab.tooling import export
+
+    out = args.out if args.out is not None else export.default_path(args.format)
+    card = export.export_generator(args.checkpoint, out, args.format)
+    labels = card["labels"]
+    print(f"{args.format}: {_shown(out)}")
+    print(f"inputs: {', '.join(card['inputs'])}" + (" (class names in the card)" if labels else ""))
+    print(f"checked: the same {card['check']['images']} images as the Keras generator, largest difference "
+          f"{card['check']['max_abs_difference']:.1e} per pixel (allowed {card['check']['tolerance']:g})")
+    print(f"card:   {_shown(export.card_path(out))}")
     return 0
 
 
@@ -383,6 +462,20 @@ def _positive_number(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
     return value
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"must name attributes, e.g. skin_tone,accessory; got {text!r}")
+    return names
+
+
+def _label(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"must be ATTRIBUTE=CLASS, e.g. skin_tone=brown; got {text!r}")
+    return name.strip(), value.strip()
 
 
 def _json_object(text: str) -> dict:
