@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test test-portable test-browser lab bench sample clean-cache notebooks site help
+.PHONY: demo test test-portable test-browser lab bench sample clean-cache notebooks site maker help
 
 help:
 	@echo "make demo   render the avatar dataset, train the default GAN for 3 minutes (DEMO_MINUTES=10 for the full run)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lab    open the course in JupyterLab"
 	@echo "make bench  run the benchmarks (prints figures against reference runs)"
 	@echo "make site   build the course website into website/_build/html (offline; open index.html)"
+	@echo "make maker  build the avatar maker page into website/avatar_maker/_build (needs npm once)"
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "ganlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Run make PYTHON=python3.11 (or another 3.10+ interpreter).")'
@@ -72,3 +73,10 @@ clean-cache:
 # reads offline. Open website/_build/html/index.html, or serve the folder.
 site: $(INSTALLED)
 	$(BIN)/python website/build.py
+
+# The avatar maker: a static page that runs the shipped generators (exported to ONNX) in
+# the browser with onnxruntime-web, which npm fetches once into website/avatar_maker/
+# node_modules (pinned by its package-lock.json). Serve the folder, e.g.
+# python3 -m http.server -d website/avatar_maker/_build, and open it.
+maker: $(INSTALLED)
+	$(BIN)/python website/avatar_maker/build.py

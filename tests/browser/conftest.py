@@ -6,8 +6,12 @@ to install it; with CI=true that is an error instead, so CI cannot pass without 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import importlib.util
 import os
+import threading
 import time
 
 import pytest
@@ -100,3 +104,45 @@ def page(browser, lab):
     finally:
         context.close()
         lab.shutdown_kernels()
+
+
+@contextlib.contextmanager
+def serve_folder(folder):
+    """Serve `folder` on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def local_only_page(browser, base_url: str):
+    """A page whose requests to anywhere but `base_url` are refused and recorded in
+    `page.outside_requests`; its uncaught errors are kept in `page.errors`."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.outside_requests = []
+
+    def only_local(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            page.outside_requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()

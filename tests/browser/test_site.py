@@ -11,21 +11,18 @@ tests/browser/screenshots/site_*.png.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
 import os
 import re
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import VIEWPORT
+from .conftest import local_only_page, serve_folder
 from .jupyterlab import committed_notebooks
 
 pytestmark = [
@@ -64,42 +61,15 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site_url(built_site):
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(built_site) as url:
+        yield url
 
 
 @pytest.fixture
 def site_page(browser, site_url):
     """A page whose requests to anywhere but the local server are refused and recorded."""
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.outside_requests = []
-
-    def only_local(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            page.outside_requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    try:
+    with local_only_page(browser, site_url) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _stored(notebook: Path) -> dict:
