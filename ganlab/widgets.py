@@ -13,6 +13,11 @@ Taught in 01_background_and_concepts.ipynb.
 
 One dropdown per label of a conditional generator, a noise-seed slider and the avatar
 they ask for ("ganlab-avatar-..." classes). Taught in 07_social_media_applications.ipynb.
+
+    widgets.AvatarMorph(generator, direction, "the accessory direction")   # morph and edit
+
+Two avatars by noise seed, a slider that morphs one into the other along the arc
+(slerp), and one that moves along a direction of the noise space ("ganlab-morph-...").
 """
 
 from __future__ import annotations
@@ -212,9 +217,105 @@ class AvatarControls(ipywidgets.VBox):
 
     def redraw(self) -> None:
         """Make the avatar for the current settings and show it as a PNG."""
-        image = self.image()
-        enlarged = Image.fromarray(image).resize((image.shape[1] * self.scale, image.shape[0] * self.scale),
-                                                 Image.NEAREST)
-        buffer = io.BytesIO()
-        enlarged.save(buffer, format="PNG")
-        self.view.value = buffer.getvalue()
+        self.view.value = _enlarged_png(self.image(), self.scale)
+
+
+def _enlarged_png(image: np.ndarray, scale: int) -> bytes:
+    """uint8 [h, w, 3] as PNG bytes, `scale` times larger without smoothing (every pixel a square)."""
+    enlarged = Image.fromarray(image).resize((image.shape[1] * scale, image.shape[0] * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    enlarged.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class AvatarMorph(ipywidgets.VBox):
+    """Two avatars, chosen by noise seed, a slider that morphs one into the other, and
+    (given a direction in the noise space) a slider that moves the morph along it.
+
+    The picture is the generator's image of
+
+        z = slerp(z_a, z_b, morph) + edit * direction
+
+    where z_a and z_b are the noise of `seed_a` and `seed_b`, drawn as `recipes.generate`
+    draws it (so morph 0 shows the avatar `generate(generator, 1, seed=seed_a)` makes).
+    Spherical interpolation keeps z on the shell where the generator was trained
+    (chapter 07). `direction` is a vector of the noise space, such as chapter 07's
+    accessory direction; `direction_name` names it on the slider. A conditional
+    generator also needs `labels` (attribute -> class index, e.g. an AvatarControls'
+    `labels`), kept for both avatars.
+
+    Taught in 07_social_media_applications.ipynb.
+    """
+
+    def __repr__(self) -> str:
+        # What a saved notebook shows where the live widget cannot be drawn (under 110 characters).
+        return "[the avatar morph: run this notebook in JupyterLab to slide between two avatars]"
+
+    def __init__(self, generator, direction=None, direction_name: str = "the direction", seed_a: int = 0,
+                 seed_b: int = 1, labels: dict | None = None, max_seed: int = 999, scale: int = 3):
+        from ganlab import recipes
+
+        conditional = recipes.conditions_of(generator)
+        if conditional and labels is None:
+            raise ValueError("this generator is conditional: give labels for both avatars, e.g. "
+                             "labels=AvatarControls(generator).labels or {'skin_tone': 4, ...}.")
+        self.generator, self.scale = generator, scale
+        self.labels = {name: int(index) for name, index in (labels or {}).items()} if conditional else None
+        self.latent_dim = int((generator.input["latent"] if conditional else generator.input).shape[-1])
+        self.direction = None if direction is None else np.asarray(direction, dtype=float).reshape(self.latent_dim)
+
+        def styled(widget, name):
+            widget.add_class(f"ganlab-morph-{name}")
+            return widget
+        seed = dict(min=0, max=max_seed, style=_WIDE, layout=ipywidgets.Layout(width="480px"))
+        self.seed_a = styled(ipywidgets.IntSlider(value=seed_a, description="avatar A: noise seed", **seed), "seed-a")
+        self.seed_b = styled(ipywidgets.IntSlider(value=seed_b, description="avatar B: noise seed", **seed), "seed-b")
+        self.morph = styled(ipywidgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="morph A to B",
+                                                   style=_WIDE, layout=seed["layout"]), "morph")
+        self.edit = styled(ipywidgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.25,
+                                                  description=f"along {direction_name}", style=_WIDE,
+                                                  layout=seed["layout"]), "edit")
+        shown = f"{generator.output.shape[1] * scale}px"
+        self.views = {name: styled(ipywidgets.Image(format="png", layout=ipywidgets.Layout(width=shown, height=shown)),
+                                   f"view-{name}") for name in ("a", "now", "b")}
+        captions = [ipywidgets.HTML(text) for text in ("A", "<b>the morph</b>", "B")]
+        pictures = ipywidgets.HBox([ipywidgets.VBox([caption, view])
+                                    for caption, view in zip(captions, self.views.values())])
+        sliders = [self.seed_a, self.seed_b, self.morph] + ([self.edit] if self.direction is not None else [])
+        super().__init__(children=[*sliders, pictures])
+        self.add_class("ganlab-morph")
+        for control in (self.seed_a, self.seed_b):
+            control.observe(lambda _: self.redraw(ends=True), names="value")
+        for control in (self.morph, self.edit):
+            control.observe(lambda _: self.redraw(ends=False), names="value")
+        self.redraw(ends=True)
+
+    def noise(self, seed: int) -> np.ndarray:
+        """The noise vector of a seed, as `recipes.generate(generator, 1, seed)` draws it."""
+        return np.random.default_rng(seed).normal(size=(1, self.latent_dim)).astype("float32")[0]
+
+    def latent(self) -> np.ndarray:
+        """z for the sliders' settings: slerp(z_a, z_b, morph) + edit * direction."""
+        from ganlab.latent import slerp
+
+        z = slerp(self.noise(self.seed_a.value), self.noise(self.seed_b.value), self.morph.value)
+        if self.direction is not None:
+            z = z + self.edit.value * self.direction
+        return z.astype("float32")
+
+    def image(self, z=None) -> np.ndarray:
+        """The avatar of z (default: the sliders' z) as uint8 [size, size, 3]."""
+        from ganlab import data
+
+        z = (self.latent() if z is None else np.asarray(z, "float32"))[None]
+        inputs = {"latent": z, **{name: np.array([index], "int32") for name, index in self.labels.items()}} \
+            if self.labels is not None else z
+        return data.to_uint8(np.clip(self.generator.predict(inputs, verbose=0), -1.0, 1.0))[0]
+
+    def redraw(self, ends: bool = True) -> None:
+        """Draw the morph (and, when a seed changed, the two avatars at its ends)."""
+        if ends:
+            self.views["a"].value = _enlarged_png(self.image(self.noise(self.seed_a.value)), self.scale)
+            self.views["b"].value = _enlarged_png(self.image(self.noise(self.seed_b.value)), self.scale)
+        self.views["now"].value = _enlarged_png(self.image(), self.scale)
+
