@@ -250,11 +250,17 @@ def _generator(config: RunConfig):
 
 def load_generator(path: str | Path):
     """Something that maps latent vectors to images, from a run checkpoint (.npz: the
-    EMA generator if the recipe has one), a saved Keras generator (.keras) or a shipped
-    generator's folder (data/generator/)."""
+    EMA generator if the recipe has one), a run folder (its newest checkpoint), a saved
+    Keras generator (.keras) or a shipped generator's folder (data/generator/)."""
     path = Path(path)
     if path.is_dir():
-        return load_shipped_generator(path)
+        if (path / shipped.CARD).is_file():
+            return load_shipped_generator(path)
+        latest = checkpoints.latest_checkpoint(path)
+        if latest is None:
+            raise FileNotFoundError(f"{str(path)!r} holds neither a run's checkpoints nor a shipped generator "
+                                    f"({shipped.CARD}); give a run folder, a checkpoint (.npz) or data/generator.")
+        path = latest
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {str(path)!r} does not exist.")
     if path.suffix == ".keras":

@@ -217,3 +217,17 @@ def test_labels_by_name_gives_the_named_class_and_draws_the_rest():
     balanced = recipes.balanced_labels(generator, 70)
     assert all((sorted(set(v)) == list(range(k))) for v, k in zip(balanced.values(), (7, 10, 10)))
     assert (balanced["hair_color"] != balanced["accessory"]).any()  # shuffled apart
+
+
+def test_a_run_folder_stands_for_its_newest_checkpoint(tmp_path, cache, capsys):
+    run = tmp_path / "run"
+    assert cli.main(["train", "--run-dir", str(run), "--steps", "4", *TINY]) == 0
+    from_folder, from_file = tmp_path / "folder.png", tmp_path / "file.png"
+    assert cli.main(["sample", "--checkpoint", str(run), "--n", "8", "--out", str(from_folder)]) == 0
+    assert cli.main(["sample", "--checkpoint", str(run / "checkpoint-00000004.npz"), "--n", "8",
+                     "--out", str(from_file)]) == 0
+    assert from_folder.read_bytes() == from_file.read_bytes()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SystemExit):
+        cli.main(["sample", "--checkpoint", str(tmp_path / "empty")])
+    assert "holds neither a run's checkpoints nor a shipped generator" in capsys.readouterr().err

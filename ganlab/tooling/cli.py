@@ -15,6 +15,9 @@ from PIL import Image
 from ganlab import course, data, plots
 from ganlab.tooling import checks
 
+CHECKPOINT_HELP = ("a run folder (its newest checkpoint), a checkpoint (.npz), a .keras file, "
+                   "or a shipped generator's folder (data/generator)")
+
 
 def main(argv: list[str] | None = None) -> int:
     course.import_tensorflow_quietly()  # before any command: TensorFlow's C++ start-up lines
@@ -122,8 +125,7 @@ def _add_evaluate_command(commands) -> None:
                     "coverage of generated images against real avatars. Avatar-FID uses the course's own feature "
                     "network: it is not comparable with Inception-FID from papers.")
     source = command.add_mutually_exclusive_group(required=True)
-    source.add_argument("--checkpoint", type=Path, help="a run checkpoint (.npz), a saved generator (.keras) "
-                                                         "or a shipped generator's folder (data/generator)")
+    source.add_argument("--checkpoint", type=Path, help=CHECKPOINT_HELP)
     source.add_argument("--images", type=Path, help="a folder of generated images")
     source.add_argument("--reference", action="store_true",
                         help="the trust table: real vs real, blurred, noisy and collapsed images")
@@ -327,7 +329,7 @@ def _add_sample_command(commands) -> None:
                                               "generator (.keras) or a shipped generator's folder "
                                               "(data/generator) and write them as a grid PNG.")
     command.add_argument("--checkpoint", type=Path, required=True,
-                         help="a run checkpoint (.npz), a .keras file or a shipped folder (data/generator)")
+                         help=CHECKPOINT_HELP)
     command.add_argument("--n", type=_positive, default=64)
     command.add_argument("--seed", type=_non_negative, default=0, help="latent vector seed")
     command.add_argument("--label", type=_label, action="append", default=[], metavar="ATTRIBUTE=CLASS",
@@ -369,7 +371,7 @@ def _add_export_command(commands) -> None:
                     "with the Keras generator on the same noise; a card (<out>.json) beside it "
                     "lists its inputs, the class names of its labels and the comparison.")
     command.add_argument("--checkpoint", type=Path, required=True,
-                         help="a run checkpoint (.npz), a .keras file or a shipped folder (data/generator)")
+                         help=CHECKPOINT_HELP)
     command.add_argument("--format", required=True, choices=list(export.FORMATS))
     command.add_argument("--out", type=Path, default=None,
                          help="where to write it (default runs/export/generator.keras, "
