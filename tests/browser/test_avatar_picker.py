@@ -34,21 +34,29 @@ def _wait_for_new_picture(page, before: bytes, what: str, view: str = ".ganlab-a
     raise AssertionError(f"the picture did not change within {timeout_s:.0f} s after {what}")
 
 
-def test_avatar_picker_redraws_for_each_choice(page, lab, screenshots):
+def _run_all(page, lab, cells: list[str], name: str, view: str) -> None:
+    """Write `cells` as notebooks/<name>.ipynb, open it in JupyterLab, Run All Cells, and
+    wait until the widget's picture `view` shows and the kernel idles, with no error."""
     from playwright.sync_api import expect
 
-    notebook = lab.root / "notebooks" / "avatar_picker.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in CELLS],
+    notebook = lab.root / "notebooks" / f"{name}.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells],
                                             metadata={"kernelspec": {"name": "python3", "language": "python",
                                                                      "display_name": "Python 3 (ipykernel)"}}),
                    notebook)
     page.set_default_timeout(30_000)
-    open_notebook(page, lab, notebook, workspace="avatar-picker")
+    open_notebook(page, lab, notebook, workspace=name.replace("_", "-"))
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    expect(page.locator(".ganlab-avatar-view")).to_be_visible(timeout=120_000)
+    expect(page.locator(view)).to_be_visible(timeout=120_000)
     wait_for_kernel_idle(page)
     assert widget_problems(page) == [] and widget_console_errors(page) == [] and error_outputs(page) == []
+
+
+def test_avatar_picker_redraws_for_each_choice(page, lab, screenshots):
+    from playwright.sync_api import expect
+
+    _run_all(page, lab, CELLS, "avatar_picker", ".ganlab-avatar-view")
 
     skin = page.locator(".ganlab-avatar-skin-tone select")
     expect(skin).to_have_value("pale")  # the first class
@@ -89,18 +97,7 @@ def _type_into_readout(page, slider: str, value: str, shown: str) -> None:
 def test_avatar_morph_slides_between_two_avatars_and_along_a_direction(page, lab, screenshots):
     from playwright.sync_api import expect
 
-    notebook = lab.root / "notebooks" / "avatar_morph.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in MORPH_CELLS],
-                                            metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                                     "display_name": "Python 3 (ipykernel)"}}),
-                   notebook)
-    page.set_default_timeout(30_000)
-    open_notebook(page, lab, notebook, workspace="avatar-morph")
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    expect(page.locator(".ganlab-morph-view-now")).to_be_visible(timeout=120_000)
-    wait_for_kernel_idle(page)
-    assert widget_problems(page) == [] and widget_console_errors(page) == [] and error_outputs(page) == []
+    _run_all(page, lab, MORPH_CELLS, "avatar_morph", ".ganlab-morph-view-now")
 
     ends = _picture(page, ".ganlab-morph-view-a"), _picture(page, ".ganlab-morph-view-b")
     start = _picture(page, ".ganlab-morph-view-now")
