@@ -35,7 +35,8 @@ test: $(INSTALLED)
 
 # make test for a laptop that is not the course machine's kind of CPU: the cells tagged
 # machine-dependent (the live 2-D toy GAN) are run but their output is not compared
-# (see conftest.py); everything else is checked as in make test.
+# (see conftest.py); everything else is checked as in make test. On a CPU without
+# bfloat16 units make test chooses this mode by itself.
 test-portable: $(INSTALLED)
 	GANLAB_PORTABLE=1 $(BIN)/python -m pytest
 

@@ -1,5 +1,6 @@
-"""`make test-portable` (GANLAB_PORTABLE=1, the repository's conftest.py): on another kind
-of CPU, the cells tagged machine-dependent are run but not compared; nothing else changes."""
+"""Portable mode (the repository's conftest.py): on another kind of CPU than the recording
+machine's, or with GANLAB_PORTABLE=1 (`make test-portable`), the cells tagged
+machine-dependent are run but not compared; nothing else changes."""
 
 import importlib.util
 import json
@@ -19,12 +20,25 @@ class FakeCellItem:  # what the hook reads of nbval's IPyNbCell
         self.options = {"check": True}
 
 
-@pytest.mark.parametrize("portable, expected", [("1", [False, True, True]), ("", [True, True, True])])
+@pytest.mark.parametrize("portable, expected", [("1", [False, True, True]), ("0", [True, True, True])])
 def test_only_machine_dependent_cells_go_uncompared_and_only_in_portable_mode(monkeypatch, portable, expected):
     monkeypatch.setenv("GANLAB_PORTABLE", portable)
     items = [FakeCellItem([root_conftest.MACHINE_DEPENDENT]), FakeCellItem(["parameters"]), FakeCellItem([])]
     root_conftest.pytest_collection_modifyitems(None, items + [object()])  # other tests pass through
     assert [item.options["check"] for item in items] == expected
+
+
+@pytest.mark.parametrize("setting, flags, expected", [
+    ("", {"avx2", "avx512_bf16"}, False),  # the EPYC the outputs were recorded on
+    ("", {"avx2", "amx_bf16"}, False),  # the Xeon: they reproduce there too
+    ("", {"avx2", "fma"}, True),  # a laptop, or a course machine without bfloat16 units
+    ("", set(), True),  # flags unreadable (not Linux)
+    ("1", {"avx512_bf16"}, True),
+    ("0", {"avx2"}, False),
+])
+def test_portable_mode_follows_the_cpu_unless_set(monkeypatch, setting, flags, expected):
+    monkeypatch.setenv("GANLAB_PORTABLE", setting)
+    assert root_conftest.portable(flags) is expected
 
 
 def _tagged(chapter):
