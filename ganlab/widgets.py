@@ -22,6 +22,7 @@ Two avatars by noise seed, a slider that morphs one into the other along the arc
 
 from __future__ import annotations
 
+import html
 import io
 import time
 
@@ -159,7 +160,9 @@ class AvatarControls(ipywidgets.VBox):
 
     The avatar is `recipes.generate(generator, 1, seed=noise seed, labels=...)`, so the
     same settings always give the same picture, and the same seed keeps the same noise
-    while a label changes. It is shown `scale` times enlarged, without smoothing.
+    while a label changes. It is shown `scale` times enlarged, without smoothing. A line
+    under the menus shows what the generator is given: each class's index, its position
+    in `ganlab.avatars.ATTRIBUTES` (e.g. accessory=6 for "sunglasses").
 
     Taught in 07_social_media_applications.ipynb.
     """
@@ -182,7 +185,8 @@ class AvatarControls(ipywidgets.VBox):
             raise ValueError(f"the generator takes labels the avatars do not have: {', '.join(unknown)}.")
         self.conditions = tuple(name for name in ATTRIBUTES if name in taken)  # skin tone first, as avatars list them
         self._build_controls(seed, max_seed)
-        super().__init__(children=[ipywidgets.HBox(list(self.pickers.values())), self.noise_seed, self.view])
+        super().__init__(children=[ipywidgets.HBox(list(self.pickers.values())), self.given, self.noise_seed,
+                                   self.view])
         self.add_class("ganlab-avatar")
         for control in [*self.pickers.values(), self.noise_seed]:
             control.observe(lambda _: self.redraw(), names="value")
@@ -200,6 +204,7 @@ class AvatarControls(ipywidgets.VBox):
                         for name in self.conditions}
         self.noise_seed = styled(ipywidgets.IntSlider(value=seed, min=0, max=max_seed, description="noise seed",
                                                       style=_WIDE), "seed")
+        self.given = styled(ipywidgets.HTML(), "given")
         shown = f"{self.generator.output.shape[1] * self.scale}px"  # a VBox would stretch it to the page's width
         self.view = styled(ipywidgets.Image(format="png", layout=ipywidgets.Layout(width=shown, height=shown)), "view")
 
@@ -215,8 +220,17 @@ class AvatarControls(ipywidgets.VBox):
         labels = {name: np.array([index]) for name, index in self.labels.items()}
         return data.to_uint8(recipes.generate(self.generator, 1, seed=self.noise_seed.value, labels=labels))[0]
 
+    def given_text(self) -> str:
+        """What the generator is given besides the noise, class names as indices, e.g.
+        "generator input: skin_tone=6 (black), hair_color=0 (black), accessory=6 (sunglasses)"."""
+        from ganlab.avatars import ATTRIBUTES
+
+        return "generator input: " + ", ".join(f"{name}={index} ({ATTRIBUTES[name][index]})"
+                                               for name, index in self.labels.items())
+
     def redraw(self) -> None:
         """Make the avatar for the current settings and show it as a PNG."""
+        self.given.value = f"<code>{html.escape(self.given_text())}</code>"
         self.view.value = _enlarged_png(self.image(), self.scale)
 
 

@@ -48,6 +48,16 @@ def test_each_dropdown_redraws_with_its_label(controls):
         controls.pickers[name].value = index  # what choosing an option in the browser sends
         assert controls.labels[name] == index
         assert bytes(controls.view.value) != before, f"changing {name} did not change the picture"
+    assert controls.given_text() == ("generator input: skin_tone=6 (black), hair_color=8 (red), "
+                                     "accessory=6 (sunglasses)")
+    assert "accessory=6 (sunglasses)" in controls.given.value and controls.given in controls.children
+
+
+def test_the_input_line_names_each_index_by_the_attribute_lists_position(controls):
+    from ganlab.avatars import ATTRIBUTES
+
+    controls.pickers["hair_color"].value = ATTRIBUTES["hair_color"].index("blonde")
+    assert f"hair_color={ATTRIBUTES['hair_color'].index('blonde')} (blonde)" in controls.given.value
 
 
 def test_the_picture_is_what_recipes_generate_makes(controls, generator):
@@ -82,6 +92,7 @@ def test_controls_carry_css_classes_for_browser_tests(controls):
     assert "ganlab-avatar-skin-tone" in controls.pickers["skin_tone"]._dom_classes
     assert "ganlab-avatar-seed" in controls.noise_seed._dom_classes
     assert "ganlab-avatar-view" in controls.view._dom_classes
+    assert "ganlab-avatar-given" in controls.given._dom_classes
 
 
 def test_saved_notebooks_show_a_sentence_not_the_widget_tree(controls):

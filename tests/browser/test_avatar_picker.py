@@ -67,6 +67,8 @@ def test_avatar_picker_redraws_for_each_choice(page, lab, screenshots):
     darker = _wait_for_new_picture(page, first, "choosing the skin tone 'black'")
     page.locator(".ganlab-avatar-accessory select").select_option(label="round")
     with_glasses = _wait_for_new_picture(page, darker, "choosing the accessory 'round'")
+    expect(page.locator(".ganlab-avatar-given")).to_have_text(  # the class indices the generator gets
+        "generator input: skin_tone=6 (black), hair_color=0 (auburn), accessory=5 (round)")
     page.locator(".ganlab-avatar").screenshot(path=str(screenshots / "07_avatar_picker_1_black_round.png"))
 
     _type_into_readout(page, ".ganlab-avatar-seed", "17", shown="17")
