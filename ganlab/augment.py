@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganlab.tooling.batches import to_unit_range
+from ganlab.tooling.distribute import replica_rows  # on several replicas, the whole batch's draws
 from keras import ops
 
 POLICIES = ("color", "translation", "cutout")
@@ -50,7 +51,8 @@ def diff_augment(images, policy: str, seed):
 
 def _uniform(images, seed, low, high):
     batch = ops.shape(images)[0]
-    return ops.cast(keras.random.uniform((batch, 1, 1, 1), low, high, seed=seed), images.dtype)
+    values = replica_rows(lambda shape: keras.random.uniform(shape, low, high, seed=seed), batch, (1, 1, 1))
+    return ops.cast(values, images.dtype)
 
 
 def _color(images, seed):
@@ -66,7 +68,7 @@ def _translation(images, seed, ratio: float = 0.125):
     reach = max(1, int(size * ratio + 0.5))
     batch = ops.shape(images)[0]
     padded = ops.pad(images, [[0, 0], [reach, reach], [reach, reach], [0, 0]])
-    shifts = keras.random.randint((batch, 2), -reach, reach + 1, seed=seed)
+    shifts = replica_rows(lambda shape: keras.random.randint(shape, -reach, reach + 1, seed=seed), batch, (2,))
     # output pixel (y, x) of image i is padded pixel (y + reach - shift_y, x + reach - shift_x)
     rows = ops.arange(size)[None, :] + reach - shifts[:, :1]
     columns = ops.arange(size)[None, :] + reach - shifts[:, 1:]
@@ -78,7 +80,7 @@ def _cutout(images, seed, ratio: float = 0.5):
     size = images.shape[1]
     half = int(size * ratio + 0.5) // 2
     batch = ops.shape(images)[0]
-    centres = keras.random.randint((batch, 2), 0, size, seed=seed)
+    centres = replica_rows(lambda shape: keras.random.randint(shape, 0, size, seed=seed), batch, (2,))
     rows = ops.abs(ops.arange(size)[None, :] - centres[:, :1]) < half  # [b, h]: inside the hole
     columns = ops.abs(ops.arange(size)[None, :] - centres[:, 1:]) < half  # [b, w]
     hole = ops.logical_and(rows[:, :, None], columns[:, None, :])[..., None]

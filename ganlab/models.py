@@ -19,6 +19,7 @@ import keras
 from keras import layers
 
 from ganlab.tooling import checks
+from ganlab.tooling.distribute import synchronized_batch_norm  # statistics over all replicas
 from ganlab.tooling.layers import BatchNormalization, MinibatchStdDev
 
 LEAKY_SLOPE = 0.2  # tf.nn.leaky_relu's default, which the article's code relies on
@@ -84,7 +85,7 @@ def dense_generator(latent_dim: int = 100, size: int = 64,
     hidden = latent
     for index, units in enumerate(hidden_units):
         hidden = layers.Dense(units, use_bias=False, name=f"dense_{index}")(hidden)
-        hidden = BatchNormalization(name=f"batch_norm_{index}")(hidden)
+        hidden = BatchNormalization(name=f"batch_norm_{index}", synchronized=synchronized_batch_norm())(hidden)
         hidden = layers.LeakyReLU(LEAKY_SLOPE, name=f"leaky_relu_{index}")(hidden)
     pixels = layers.Dense(size * size * 3, activation="tanh", name="pixels", dtype="float32")(hidden)
     image = layers.Reshape((size, size, 3), name="image")(pixels)
@@ -181,7 +182,7 @@ def dcgan_discriminator(size: int = 64, width: int = 32, normalization: str | No
         hidden = wrap(layers.Conv2D(width * 2 ** index, 4, strides=2, padding="same",
                                     name=f"conv_{index}"))(hidden)
         if index > 0 and normalization == "batch":
-            hidden = BatchNormalization(name=f"batch_norm_{index}")(hidden)
+            hidden = BatchNormalization(name=f"batch_norm_{index}", synchronized=synchronized_batch_norm())(hidden)
         elif index > 0 and normalization == "layer":
             hidden = layers.LayerNormalization(name=f"layer_norm_{index}")(hidden)
         hidden = layers.LeakyReLU(LEAKY_SLOPE, name=f"leaky_relu_{index}")(hidden)
@@ -238,7 +239,7 @@ def _upsample(hidden, filters, mode, name, use_bias=False):
 
 
 def _norm_relu(hidden, name):
-    hidden = BatchNormalization(name=f"{name}_batch_norm")(hidden)
+    hidden = BatchNormalization(name=f"{name}_batch_norm", synchronized=synchronized_batch_norm())(hidden)
     return layers.ReLU(name=f"{name}_relu")(hidden)
 
 

@@ -22,7 +22,7 @@ from keras import ops
 from ganlab import augment as augmentation
 from ganlab import losses
 from ganlab.models import has_batch_norm
-from ganlab.tooling import checks
+from ganlab.tooling import checks, distribute
 from ganlab.tooling.batches import step_batches
 
 
@@ -139,11 +139,19 @@ class GAN(keras.Model):
         self.trackers["g_loss"].update_state(g_loss)
         if self.ema_generator is not None:
             self.update_ema()
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        results = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if distribute.is_multi_worker(self.distribute_strategy):
+            # Keras averages a multi-worker run's logs along axis 0, which a scalar lacks
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     def generate(self, batch_size, labels):
-        """G(z) for z ~ N(0, I) from the GAN's own noise stream (with labels, if conditional)."""
-        latent = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        """G(z) for z ~ N(0, I) from the GAN's own noise stream (with labels, if conditional).
+
+        On several replicas, each takes its rows of the whole batch's noise (`replica_rows`).
+        """
+        latent = distribute.replica_rows(lambda shape: keras.random.normal(shape, seed=self.seed_generator),
+                                         batch_size, (self.latent_dim,))
         inputs = {"latent": latent, **labels} if self.conditions else latent
         return self.generator(inputs, training=True)
 
@@ -262,7 +270,7 @@ def _finite(value) -> bool:
 
 def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, run_dir, seed: int = 0,
           checkpoint_every: int = 200, sample_every: int = 200, config: dict | None = None,
-          progress: bool = True, max_seconds: float | None = None):
+          progress: bool = True, max_seconds: float | None = None, strategy=None, callbacks=()):
     """Train `gan` (compiled) for `steps` generator steps, resuming `run_dir` if it has a checkpoint.
 
     Everything goes into `run_dir` (see `ganlab.tooling.callbacks`): checkpoints, samples/ (PNG
@@ -274,11 +282,19 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
     `max_seconds` stops earlier, after that much wall time (a checkpoint is written);
     with `steps=None` the time budget alone decides. Returns the step reached.
 
+    `strategy`: a tf.distribute strategy (`distribute.make_strategy`) whose scope `gan`
+    was built and compiled in; None for the one `gan` was built under (usually none).
+    `batch_size` is the global batch, split evenly over the replicas; in a multi-worker
+    run only the chief writes `run_dir` (see `ganlab.tooling.distribute`). `callbacks`:
+    more Keras callbacks, called after ganlab's own.
+
     Taught in 04_training.ipynb (first used in 03_dense_generator_and_conv_discriminator.ipynb).
     """
-    from ganlab.tooling import callbacks, checkpoints
+    from ganlab.tooling import callbacks as run_callbacks
+    from ganlab.tooling import checkpoints
 
     images = np.asarray(images)
+    strategy = _strategy_of(gan, strategy)
     if steps is None and max_seconds is None:
         raise ValueError("give steps, max_seconds, or both: otherwise training never ends.")
     _check_run(steps or 1, batch_size, len(images), checkpoint_every, sample_every)
@@ -292,20 +308,35 @@ def train(gan, images, labels=None, *, steps: int | None, batch_size: int = 64, 
     fixed_labels = {name: np.asarray(labels[name])[:32] for name in gan.conditions} if labels else None
     # Order matters: a step's numbers are logged before its checkpoint is written, so a
     # kill between the two never loses a row of the history.
-    monitors = [DivergenceGuard(), callbacks.LossHistory(run_dir, start_step=start),
-                callbacks.SampleGrid(run_dir, fixed, sample_every, fixed_labels),
-                callbacks.TensorBoardLog(run_dir, sample_every),
-                callbacks.Checkpointer(run_dir, checkpoint_every, config)]
-    if progress:
-        monitors.append(callbacks.ProgressBar(steps, initial=start))
+    monitors = [DivergenceGuard()]
+    if distribute.is_chief(strategy):  # the other workers of a multi-worker run write nothing
+        monitors += [run_callbacks.LossHistory(run_dir, start_step=start),
+                     run_callbacks.SampleGrid(run_dir, fixed, sample_every, fixed_labels),
+                     run_callbacks.TensorBoardLog(run_dir, sample_every),
+                     run_callbacks.Checkpointer(run_dir, checkpoint_every, config)]
+        if progress:
+            monitors.append(run_callbacks.ProgressBar(steps, initial=start))
     if max_seconds is not None:
-        monitors.append(callbacks.TimeBudget(max_seconds))
-    batches = step_batches(images, {n: labels[n] for n in gan.conditions} if labels else None,
-                           batch_size=batch_size, seed=seed, start_step=start,
-                           steps=steps if steps is not None else 2 ** 62)
+        monitors.append(run_callbacks.TimeBudget(max_seconds, strategy))
+    chosen = {n: labels[n] for n in gan.conditions} if labels else None
+    last = steps if steps is not None else 2 ** 60
+    if strategy.num_replicas_in_sync > 1 or distribute.is_multi_worker(strategy):
+        batches = distribute.distributed_batches(strategy, images, chosen, batch_size=batch_size, seed=seed,
+                                                 start_step=start, steps=last)
+    else:
+        batches = step_batches(images, chosen, batch_size=batch_size, seed=seed, start_step=start, steps=last)
     gan.fit(batches, epochs=1, steps_per_epoch=None if steps is None else steps - start, verbose=0,
-            callbacks=monitors)
-    return callbacks.current_step(gan)
+            callbacks=monitors + list(callbacks))
+    return run_callbacks.current_step(gan)
+
+
+def _strategy_of(gan, strategy):
+    """The strategy `gan` was built under, checked against the one asked for."""
+    built = gan.distribute_strategy
+    if strategy is not None and strategy is not built:
+        raise ValueError("build and compile the GAN inside `with strategy.scope():` of the strategy "
+                         "given to train(): its weights must be made by that strategy.")
+    return built
 
 
 def _check_run(steps, batch_size, count, checkpoint_every, sample_every) -> None:

@@ -71,7 +71,8 @@ def _scale_first(images, labels):
     return to_unit_range(images), labels
 
 
-def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step: int, steps: int):
+def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step: int, steps: int,
+                 parts: int = 1, first_part: int = 0, local_parts: int = 1):
     """The batches of steps start_step ... steps - 1, each made from its step number alone.
 
     Step s belongs to epoch e = s // (n // batch_size); each epoch is its own random
@@ -81,16 +82,22 @@ def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step:
     images of each epoch's permutation are skipped.
 
     Yields float32 images in [-1, 1] (and {attribute: labels} if `labels` is given).
+
+    For training on several replicas (`distribute.distributed_batches`), each global batch
+    is cut into `parts` equal shares; this pipeline then yields shares first_part ...
+    first_part + local_parts - 1 of step start_step, then of the next step, and so on.
     """
     images = np.asarray(images)
     count = len(images)
     per_epoch = count // batch_size
+    share = batch_size // parts
     pixels = tf.constant(images)
     label_tensors = {name: tf.constant(np.asarray(value)) for name, value in (labels or {}).items()}
 
-    def batch_of(step):
+    def batch_of(index):
+        step, part = index // local_parts, first_part + index % local_parts
         epoch, position = step // per_epoch, step % per_epoch
-        slots = position * batch_size + tf.range(batch_size, dtype=tf.int64)
+        slots = position * batch_size + part * share + tf.range(share, dtype=tf.int64)
         order = tf.random.experimental.index_shuffle(slots, seed=tf.stack([tf.constant(seed, tf.int64), epoch]),
                                                      max_index=count - 1)
         batch = to_unit_range(tf.gather(pixels, order))
@@ -98,5 +105,8 @@ def step_batches(images, labels=None, *, batch_size: int, seed: int, start_step:
             return batch
         return batch, {name: tf.gather(value, order) for name, value in label_tensors.items()}
 
-    steps_left = tf.data.Dataset.range(start_step, steps)
+    if parts < 1 or batch_size % parts or not 0 <= first_part < first_part + local_parts <= parts:
+        raise ValueError(f"cannot cut batches of {batch_size} into {parts} shares and yield shares "
+                         f"{first_part} to {first_part + local_parts - 1} of them.")
+    steps_left = tf.data.Dataset.range(start_step * local_parts, steps * local_parts)
     return without_autotuning(steps_left.map(batch_of, num_parallel_calls=2).prefetch(2))

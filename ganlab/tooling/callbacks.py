@@ -193,11 +193,15 @@ class ProgressBar(keras.callbacks.Callback):
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop training after `seconds` of wall time (checked after every step)."""
+    """Stop training after `seconds` of wall time (checked after every step).
 
-    def __init__(self, seconds: float):
+    In a multi-worker run the workers vote every `every` steps, and all stop when one's
+    time is up: a worker that stopped alone would leave the others waiting for it.
+    """
+
+    def __init__(self, seconds: float, strategy=None, every: int = 10):
         super().__init__()
-        self.seconds, self.started = seconds, None
+        self.seconds, self.started, self.strategy, self.every = seconds, None, strategy, every
 
     def on_train_begin(self, logs=None):
         import time
@@ -207,5 +211,12 @@ class TimeBudget(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         import time
 
-        if time.monotonic() - self.started >= self.seconds:
+        from ganlab.tooling import distribute
+
+        over = time.monotonic() - self.started >= self.seconds
+        if self.strategy is not None and distribute.is_multi_worker(self.strategy):
+            if current_step(self.model) % self.every:
+                return
+            over = distribute.agree(self.strategy, over)
+        if over:
             self.model.stop_training = True

@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         parser.exit(2, f"python -m ganlab train: error: {error}\n")
     args = parser.parse_args(argv)
+    args.argv = argv  # what --local-workers starts again in each worker
     try:
         return args.run(args)
     except (ValueError, OSError) as error:  # what argparse cannot see: weights, paths
@@ -176,7 +177,7 @@ def _sample_checkpoint(path: Path, n: int, seed: int):
 
 def _add_train_command(commands) -> None:
     from ganlab import recipes
-    from ganlab.tooling import precision
+    from ganlab.tooling import distribute, precision
 
     command = commands.add_parser(
         "train", help="train a GAN on the avatars (resumable)",
@@ -207,6 +208,13 @@ def _add_train_command(commands) -> None:
     command.add_argument("--sample-every", type=_positive, default=200)
     command.add_argument("--evaluate", action="store_true",
                          help="measure 2,000 samples at the end and write metrics.json")
+    command.add_argument("--strategy", default="none", choices=distribute.STRATEGIES,
+                         help="tf.distribute: none (one device), mirrored (every local GPU), multiworker "
+                              "(one process per machine, each told the cluster by TF_CONFIG)")
+    command.add_argument("--local-workers", type=_positive, default=None, metavar="N",
+                         help="try a multi-worker run on this machine: start N worker processes "
+                              "(--strategy multiworker, TF_CONFIG set for each; workers 1.. log to "
+                              "RUN_DIR/workers/)")
     command.add_argument("--config", type=Path, default=None, metavar="FILE",
                          help="read options from a YAML or JSON file, e.g. 'recipe: hinge_sn' and "
                               "'minutes: 10' on separate lines; options given on the command line win")
@@ -259,8 +267,10 @@ def _expand_config(argv: list[str], train_parser) -> list[str]:
 
 def _run_train(args) -> int:
     from ganlab import recipes, training
-    from ganlab.tooling import checkpoints, precision
+    from ganlab.tooling import checkpoints, distribute, precision
 
+    if args.local_workers is not None:
+        return _start_local_workers(args)
     latest = checkpoints.latest_checkpoint(args.run_dir)
     if latest is not None and not args.resume:
         raise ValueError(f"{_shown(args.run_dir)} already holds a run (last checkpoint "
@@ -296,16 +306,55 @@ def _run_train(args) -> int:
             config = dataclasses.replace(config, n_images=len(images))
             print(f"training on {len(images)} images from {_shown(args.images)}")
     print(precision.device_line(precision.choose_precision(config.precision or "auto")))
-    gan = recipes.build_gan(config)
+    strategy = distribute.make_strategy(args.strategy)
+    if args.strategy != "none":
+        print(distribute.describe(strategy))
+    with strategy.scope():
+        gan = recipes.build_gan(config)
     step = training.train(gan, images, labels, steps=args.steps, batch_size=config.batch_size,
                           run_dir=args.run_dir, seed=config.seed, config=config,
                           checkpoint_every=args.checkpoint_every, sample_every=args.sample_every,
-                          max_seconds=None if args.minutes is None else args.minutes * 60)
+                          max_seconds=None if args.minutes is None else args.minutes * 60, strategy=strategy)
+    if not distribute.is_chief(strategy):  # the chief reports and measures the run
+        return 0
     print(f"step {step}; samples: {_shown(args.run_dir / 'samples' / 'latest.png')}, "
           f"losses: {_shown(args.run_dir / 'losses.png')}")
     if args.evaluate:
         _evaluate_run(gan, config, args.run_dir)
     return 0
+
+
+def _start_local_workers(args) -> int:
+    """`train --local-workers N ...`: the same command as N multi-worker processes here."""
+    import os
+
+    from ganlab.tooling import distribute
+
+    if os.environ.get("TF_CONFIG"):
+        raise ValueError("--local-workers starts the workers itself, and TF_CONFIG is already set: "
+                         "unset TF_CONFIG, or leave out --local-workers to be one worker of that cluster.")
+    if args.local_workers < 2:
+        raise ValueError(f"--local-workers needs 2 or more; got {args.local_workers}.")
+    if args.strategy not in ("none", "multiworker"):
+        raise ValueError(f"--local-workers runs --strategy multiworker, not {args.strategy}.")
+    rest, skip = [], False
+    for argument in args.argv:  # the command again, without --local-workers and --strategy
+        if skip:
+            skip = False
+        elif argument in ("--local-workers", "--strategy"):
+            skip = True
+        elif not argument.startswith(("--local-workers=", "--strategy=")):
+            rest.append(argument)
+    logs = args.run_dir / "workers"
+    print(f"starting {args.local_workers} workers on this machine (worker 0 prints here, the others "
+          f"write {_shown(logs)}/)", flush=True)
+    workers = distribute.start_local_workers([sys.executable, "-m", "ganlab", *rest, "--strategy", "multiworker"],
+                                             args.local_workers, log_folder=logs)
+    code = distribute.wait_for_workers(workers)
+    if code:
+        print(f"a worker stopped with exit code {code}, and the others were stopped: see "
+              f"{_shown(logs)}/. Continue the run with --resume.", file=sys.stderr)
+    return code
 
 
 def _evaluate_run(gan, config, run_dir: Path) -> None:
