@@ -148,8 +148,17 @@ def agree(strategy, wish: bool) -> bool:
     same step everywhere, or the others wait forever for its gradients)."""
     if not is_multi_worker(strategy):
         return wish
-    votes = strategy.run(lambda: tf.constant(1.0 if wish else 0.0))
-    return bool(np.asarray(strategy.reduce("SUM", votes, axis=None)) > 0)
+    if id(strategy) not in _VOTES:  # one traced function per strategy: run eagerly, TF warns of its cost
+
+        @tf.function
+        def count(wish):
+            return strategy.reduce("SUM", strategy.run(tf.identity, args=(wish,)), axis=None)
+
+        _VOTES[id(strategy)] = count
+    return bool(np.asarray(_VOTES[id(strategy)](tf.constant(1.0 if wish else 0.0))) > 0)
+
+
+_VOTES = {}
 
 
 def is_multi_worker(strategy) -> bool:
