@@ -17,6 +17,8 @@ numbers move).
 
 import os
 
+import ganlab  # noqa: F401  (before any test imports TensorFlow: it turns oneDNN on, see ganlab/__init__.py)
+
 MACHINE_DEPENDENT = "machine-dependent"
 RECORDING_FLAGS = {"avx512_bf16", "amx_bf16"}  # the CPUs the stored outputs reproduce on
 
