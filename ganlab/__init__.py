@@ -26,7 +26,8 @@ The run tooling they lean on, in `ganlab.tooling` (its docstring lists them): tf
 pipelines (`batches`), `checkpoints`, fit() `callbacks`, `precision`, the fused batch
 norm (`layers`), the `shipped` networks' cards and checksums, argument `checks`, the `cli`.
 
-Importing ganlab does not import TensorFlow; the modules that need it import it.
+Importing ganlab does not import TensorFlow; the modules that need it import it. It does
+turn TensorFlow's oneDNN kernels on for when they do (below).
 """
 
 import os as _os
